@@ -1,0 +1,260 @@
+"""Read stage: one Markdown file under docs/bai-viet/ -> one immutable Article.
+
+Every problem is reported with the file, the line, the field and what to
+write instead. Nothing downstream reads front matter again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from .config import Category, PortalConfig
+from .errors import ContentError
+from .text import nfc, slugify
+
+TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+ARTICLES_DIR = "bai-viet/"
+DATE_FORMATS = "2023-11-30, 2023-11-30 08:30, 30/11/2023 hoặc 30/11/2023 08:30"
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as written, so that one parser reads them all
+    (and '2025-13-45' becomes our message, not a Python ValueError)."""
+
+
+_Loader.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+)
+
+
+class _Handler(YAMLHandler):
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return yaml.load(fm, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+
+
+_HANDLER = _Handler()
+
+
+@dataclass(frozen=True)
+class Article:
+    src_path: str  # relative to docs/, with forward slashes
+    title: str
+    date: datetime  # aware, Asia/Ho_Chi_Minh
+    has_time: bool
+    category: Category
+    slug: str
+    summary: str
+    author: str = ""
+    image: str = ""
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+    pin: bool = False
+    title_from_h1: bool = False  # the body's first line is the headline
+    content_hash: str = ""
+
+    @property
+    def url(self) -> str:
+        """Independent of the category, so moving an article keeps its link."""
+        return f"bai-viet/{self.date:%Y}/{self.date:%m}/{self.slug}/"
+
+    @property
+    def dest_path(self) -> str:
+        return f"{self.url}index.html"
+
+    def is_published(self, now: datetime) -> bool:
+        return not self.draft and self.date <= now
+
+
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+_VN = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2})[:hg](\d{2}))?")
+
+
+def parse_date(value: Any) -> tuple[datetime, bool] | None:
+    """A Vietnamese-time datetime and whether a time was given; None if impossible."""
+    text = str(value).strip()
+    if m := _ISO.fullmatch(text):
+        year, month, day, hour, minute, second = m.groups()
+    elif m := _VN.fullmatch(text):
+        day, month, year, hour, minute = m.groups()
+        second = None
+    else:
+        return None
+    try:
+        parsed = datetime(
+            int(year), int(month), int(day),
+            int(hour or 0), int(minute or 0), int(second or 0),
+            tzinfo=TIMEZONE,
+        )
+    except ValueError:
+        return None
+    return parsed, hour is not None
+
+
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARK = re.compile(r"[*_`~]+|<[^>]+>")
+_BLOCK_START = re.compile(r"^\s*(#|[-*+] |\d+[.)] |!\[|\||>|<|```|~~~|    )")
+
+
+def first_paragraph(body: str, limit: int = 300) -> str:
+    """Plain text of the first prose paragraph, for listings and previews."""
+    for block in re.split(r"\n\s*\n", body):
+        if not block.strip() or _BLOCK_START.match(block):
+            continue
+        text = " ".join(_MD_MARK.sub("", _MD_LINK.sub(r"\1", block)).split())
+        if len(text) > limit:
+            text = text[:limit].rsplit(" ", 1)[0] + " …"
+        return text
+    return ""
+
+
+def _field_lines(front: str) -> dict[str, int]:
+    """Line in the file of each top-level field (front matter starts on line 2)."""
+    lines: dict[str, int] = {}
+    for number, line in enumerate(front.splitlines(), start=2):
+        if m := re.match(r"([A-Za-z_]+)\s*:", line):
+            lines.setdefault(m.group(1), number)
+    return lines
+
+
+def _bool(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def read_article(src_path: str, raw: bytes, config: PortalConfig, display_root: str = "docs") -> Article | list[ContentError]:
+    """Parse one article; return it, or every problem found in it."""
+    shown = f"{display_root}/{src_path}" if display_root else src_path
+    errors: list[ContentError] = []
+
+    def problem(line: int, message: str) -> None:
+        errors.append(ContentError(shown, line, message))
+
+    try:
+        text = nfc(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return [ContentError(shown, 1, "tệp không phải văn bản UTF-8; hãy lưu lại tệp với bảng mã UTF-8")]
+    text = text.replace("\r\n", "\n")
+
+    meta: dict[str, Any] = {}
+    front, body = "", text
+    if _HANDLER.detect(text):
+        try:
+            front, body = _HANDLER.split(text)
+        except ValueError:
+            return [ContentError(shown, 1, 'phần đầu (front matter) mở bằng "---" nhưng không có dòng "---" đóng lại')]
+        try:
+            loaded = _HANDLER.load(front)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 2 if mark else 1
+            reason = getattr(exc, "problem", None) or str(exc)
+            return [
+                ContentError(
+                    shown, line,
+                    f"phần đầu (front matter) không đọc được ({reason}). Mỗi dòng phải có dạng "
+                    '"tên: giá trị"; tiêu đề có dấu hai chấm thì đặt trong ngoặc kép, ví dụ '
+                    'title: "Thông báo: lịch họp".',
+                )
+            ]
+        if loaded is not None and not isinstance(loaded, dict):
+            return [ContentError(shown, 2, 'phần đầu (front matter) phải gồm các dòng "tên: giá trị"')]
+        meta = loaded or {}
+    lines = _field_lines(front)
+
+    def line_of(name: str) -> int:
+        return lines.get(name, 1)
+
+    body = body.lstrip("\n")
+    title = nfc(str(meta["title"])).strip() if meta.get("title") is not None else ""
+    title_from_h1 = False
+    if not title and (m := re.match(r"#\s+(.+?)\s*#*\s*(?:\n|$)", body)):
+        title, title_from_h1 = m.group(1).strip(), True
+    if not title:
+        problem(1, 'thiếu trường "title" (tiêu đề). Hãy thêm dòng title: Tiêu đề bài viết '
+                'vào phần đầu, hoặc bắt đầu nội dung bằng dòng "# Tiêu đề bài viết".')
+
+    date_value = meta.get("date")
+    parsed = None
+    if date_value is None or str(date_value).strip() == "":
+        problem(line_of("date"), f'thiếu trường "date" (ngày đăng). Hãy viết ví dụ date: 2023-11-30 (các dạng được nhận: {DATE_FORMATS}).')
+    elif (parsed := parse_date(date_value)) is None:
+        problem(line_of("date"), f'trường "date": "{date_value}" không phải ngày có thật. Hãy viết theo một trong các dạng {DATE_FORMATS}.')
+
+    category_value = meta.get("category")
+    category = config.find_category(str(category_value)) if category_value is not None else None
+    if category_value is None or not str(category_value).strip():
+        problem(line_of("category"), f'thiếu trường "category" (chuyên mục). Hãy viết một trong: {config.category_names}.')
+    elif category is None:
+        problem(line_of("category"), f'trường "category": "{category_value}" không phải chuyên mục đã khai báo. Hãy viết một trong: {config.category_names}.')
+
+    tags_value = meta.get("tags") or []
+    if isinstance(tags_value, str):
+        tags_value = [t for t in tags_value.split(",")]
+    if not isinstance(tags_value, list):
+        problem(line_of("tags"), 'trường "tags" phải là danh sách, ví dụ tags: [sinh hoạt chi bộ, học tập]')
+        tags_value = []
+    tags = tuple(dict.fromkeys(nfc(str(t)).strip() for t in tags_value if str(t).strip()))
+
+    flags: dict[str, bool] = {}
+    for name in ("draft", "pin"):
+        value = meta.get(name, False)
+        if _bool(value) is None:
+            problem(line_of(name), f'trường "{name}": hãy viết true hoặc false, không phải "{value}"')
+        flags[name] = bool(value) if _bool(value) is not None else False
+
+    slug_value = meta.get("slug")
+    slug = slugify(str(slug_value)) if slug_value is not None else slugify(title)
+    if slug_value is not None and not slug:
+        problem(line_of("slug"), f'trường "slug": "{slug_value}" không tạo được đường dẫn; hãy dùng chữ và số, ví dụ slug: hoi-nghi-chi-bo')
+    elif title and not slug:
+        problem(1, 'tiêu đề không có chữ hay số nào để tạo đường dẫn; hãy thêm trường slug, ví dụ slug: bai-viet-moi')
+
+    if errors or parsed is None or category is None:
+        return errors
+    summary_value = meta.get("summary")
+    summary = nfc(str(summary_value)).strip() if summary_value else first_paragraph(
+        body.split("\n", 1)[1] if title_from_h1 and "\n" in body else ("" if title_from_h1 else body)
+    )
+    return Article(
+        src_path=src_path,
+        title=title,
+        date=parsed[0],
+        has_time=parsed[1],
+        category=category,
+        slug=slug,
+        summary=summary,
+        author=nfc(str(meta.get("author") or "")).strip(),
+        image=str(meta.get("image") or "").strip(),
+        tags=tags,
+        draft=flags["draft"],
+        pin=flags["pin"],
+        title_from_h1=title_from_h1,
+        content_hash=hashlib.sha1(raw).hexdigest(),
+    )
+
+
+class ArticleReader:
+    """Reads articles, keeping each result until the file's content changes.
+
+    `mkdocs serve` rebuilds everything on each save; this keeps the read stage
+    of unchanged articles to one hash per file.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[str, tuple[str, tuple[str, ...], Article | list[ContentError]]] = {}
+
+    def read(self, src_path: str, raw: bytes, config: PortalConfig) -> Article | list[ContentError]:
+        digest = hashlib.sha1(raw).hexdigest()
+        cached = self._cache.get(src_path)
+        if cached and cached[0] == digest and cached[1] == config.cache_key:
+            return cached[2]
+        result = read_article(src_path, raw, config)
+        self._cache[src_path] = (digest, config.cache_key, result)
+        return result

@@ -1,0 +1,169 @@
+"""Typed, validated view of `extra.portal` in mkdocs.yml, checked once per build."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import ContentError, ContentErrors
+from .text import fold, nfc, slugify
+
+CONFIG_FILE = "mkdocs.yml"
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    slug: str
+    description: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Contact:
+    """The identity block required on the home page (Circular 09/2014/TT-BTTTT)."""
+
+    organisation: str
+    address: str
+    phone: str
+    email: str
+    responsible: str
+    governing_body: str = ""
+    website: str = ""
+    licence: str = ""
+
+    @property
+    def phone_href(self) -> str:
+        digits = "".join(c for c in self.phone if c.isdigit() or c == "+")
+        return f"tel:{digits}"
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class PortalConfig:
+    categories: tuple[Category, ...]
+    contact: Contact
+    links: tuple[Link, ...] = ()
+    per_page: int = 10
+    notices_category: str = "thong-bao"
+    _lookup: dict[str, Category] = field(default_factory=dict, compare=False, repr=False)
+
+    def find_category(self, value: str) -> Category | None:
+        """A category by name (with or without diacritics, any case) or slug."""
+        return self._lookup.get(fold(nfc(value)).strip()) or self._lookup.get(value.strip())
+
+    @property
+    def category_names(self) -> str:
+        return ", ".join(f'"{c.name}"' for c in self.categories)
+
+    @property
+    def cache_key(self) -> tuple[str, ...]:
+        return tuple(f"{c.name}\0{c.slug}" for c in self.categories)
+
+
+# field name -> what it is, in the editors' words
+REQUIRED_CONTACT = {
+    "organisation": "tên cơ quan, đơn vị chủ quản trang",
+    "address": "địa chỉ",
+    "phone": "số điện thoại",
+    "email": "thư điện tử",
+    "responsible": "người chịu trách nhiệm nội dung",
+}
+OPTIONAL_CONTACT = ("governing_body", "website", "licence")
+
+
+def _problem(key: str, message: str) -> ContentError:
+    return ContentError(CONFIG_FILE, 1, f"extra.portal.{key}: {message}")
+
+
+def _text(value: Any) -> str:
+    return nfc(str(value)).strip() if value is not None else ""
+
+
+def _categories(raw: Any, problems: list[ContentError]) -> tuple[Category, ...]:
+    if not isinstance(raw, list) or not raw:
+        problems.append(
+            _problem("categories", "cần danh sách chuyên mục, ví dụ:\n    categories:\n      - name: Tin hoạt động")
+        )
+        return ()
+    categories: list[Category] = []
+    seen: set[str] = set()
+    for item in raw:
+        entry = {"name": item} if isinstance(item, str) else item
+        if not isinstance(entry, dict) or not _text(entry.get("name")):
+            problems.append(_problem("categories", f"mỗi chuyên mục cần có 'name', không đọc được: {item!r}"))
+            continue
+        name = _text(entry["name"])
+        slug = slugify(_text(entry.get("slug")) or name)
+        if slug in seen:
+            problems.append(_problem("categories", f'hai chuyên mục có cùng đường dẫn "{slug}"; đặt "slug" khác'))
+            continue
+        seen.add(slug)
+        categories.append(Category(name, slug, _text(entry.get("description"))))
+    return tuple(categories)
+
+
+def _contact(raw: Any, problems: list[ContentError]) -> Contact:
+    raw = raw if isinstance(raw, dict) else {}
+    values = {key: _text(raw.get(key)) for key in (*REQUIRED_CONTACT, *OPTIONAL_CONTACT)}
+    for key, meaning in REQUIRED_CONTACT.items():
+        if not values[key]:
+            problems.append(
+                _problem(
+                    f"contact.{key}",
+                    f"thiếu {meaning}. Quy định (Thông tư 09/2014/TT-BTTTT) yêu cầu trang chủ "
+                    f'hiển thị thông tin này; hãy viết "{key}: ..." dưới "contact:".',
+                )
+            )
+    return Contact(**values)
+
+
+def _links(raw: Any, problems: list[ContentError]) -> tuple[Link, ...]:
+    links: list[Link] = []
+    for item in raw or []:
+        if not isinstance(item, dict) or not item.get("title") or not item.get("url"):
+            problems.append(_problem("links", f"mỗi liên kết cần 'title' và 'url', không đọc được: {item!r}"))
+            continue
+        links.append(Link(_text(item["title"]), str(item["url"]).strip()))
+    return tuple(links)
+
+
+def load_portal_config(extra: dict[str, Any]) -> PortalConfig:
+    """Validate `extra.portal`; raise ContentErrors naming every bad key."""
+    raw = extra.get("portal")
+    problems: list[ContentError] = []
+    if not isinstance(raw, dict):
+        raise ContentErrors([_problem("", "thiếu mục cấu hình 'extra: portal:' của cổng thông tin")])
+    categories = _categories(raw.get("categories"), problems)
+    contact = _contact(raw.get("contact"), problems)
+    links = _links(raw.get("links"), problems)
+    per_page = raw.get("per_page", 10)
+    if not isinstance(per_page, int) or isinstance(per_page, bool) or per_page < 1:
+        problems.append(_problem("per_page", f"cần một số nguyên dương, không phải {per_page!r}"))
+        per_page = 10
+    lookup: dict[str, Category] = {}
+    for category in categories:
+        lookup[category.slug] = category
+        lookup[fold(category.name)] = category
+    notices = _text(raw.get("notices_category")) or "Thông báo"
+    notices_category = lookup.get(fold(notices)) or lookup.get(notices)
+    if categories and notices_category is None:
+        problems.append(_problem("notices_category", f'"{notices}" không phải chuyên mục đã khai báo'))
+    if problems:
+        raise ContentErrors(problems)
+    return PortalConfig(
+        categories=categories,
+        contact=contact,
+        links=links,
+        per_page=per_page,
+        notices_category=notices_category.slug if notices_category else "",
+        _lookup=lookup,
+    )

@@ -1,0 +1,55 @@
+"""Vietnamese text helpers: NFC, the one slug function, dates and numbers.
+
+Everything that turns Vietnamese text into URLs or display strings goes
+through here so that URLs, anchors, tags and categories always agree.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LOCALE = "vi"
+
+# đ/Đ have no Unicode decomposition, so stripping combining marks misses them.
+_D_MAP = str.maketrans({"đ": "d", "Đ": "D"})
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def nfc(text: str) -> str:
+    """Composed form: the Windows and macOS keyboards type decomposed text."""
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII-ish form without diacritics: 'Đảng bộ' -> 'dang bo'."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_D_MAP))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.lower()
+
+
+def slugify(text: str, separator: str = "-") -> str:
+    """ASCII, lower-case slug: 'Đảng bộ tổ chức' -> 'dang-bo-to-chuc'."""
+    return _NON_SLUG.sub(separator, fold(text)).strip(separator)
+
+
+def slugify_anchor(value: str, separator: str, unicode: bool = False) -> str:
+    """Signature of Python-Markdown's `toc.slugify`, for heading anchors."""
+    return slugify(value, separator)
+
+
+def format_day(value: date | datetime, with_time: bool = False) -> str:
+    """'Thứ Năm, 30/11/2023' (and ' 08:30' when the time was given)."""
+    day = format_date(value, "EEEE, dd/MM/yyyy", locale=LOCALE)
+    if with_time and isinstance(value, datetime):
+        return f"{day} {value:%H:%M}"
+    return day
+
+
+def format_number(value: int) -> str:
+    """Vietnamese thousands separator: 6835657 -> '6.835.657'."""
+    return format_decimal(value, locale=LOCALE)

@@ -1,0 +1,19 @@
+// Print and copy-link buttons of an article; the page works without this file.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-portal-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+  document.querySelectorAll("[data-portal-copy]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var status = link.parentNode.querySelector(".portal-copy__status");
+      if (!navigator.clipboard) { return; }  // plain link: the reader copies it by hand
+      event.preventDefault();
+      navigator.clipboard.writeText(link.href).then(function () {
+        if (status) { status.textContent = "Đã sao chép liên kết."; }
+      }, function () {
+        if (status) { status.textContent = "Không sao chép được; hãy sao chép địa chỉ trên thanh trình duyệt."; }
+      });
+    });
+  });
+})();
