@@ -30,9 +30,7 @@ class _Loader(yaml.SafeLoader):
     (and '2025-13-45' becomes our message, not a Python ValueError)."""
 
 
-_Loader.add_constructor(
-    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
-)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
 
 class _Handler(YAMLHandler):
@@ -58,6 +56,7 @@ class Article:
     draft: bool = False
     pin: bool = False
     title_from_h1: bool = False  # the body's first line is the headline
+    image_line: int = 1  # where "image:" stands, for errors found later
     content_hash: str = ""
 
     @property
@@ -89,8 +88,12 @@ def parse_date(value: Any) -> tuple[datetime, bool] | None:
         return None
     try:
         parsed = datetime(
-            int(year), int(month), int(day),
-            int(hour or 0), int(minute or 0), int(second or 0),
+            int(year),
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
             tzinfo=TIMEZONE,
         )
     except ValueError:
@@ -128,7 +131,9 @@ def _bool(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
-def read_article(src_path: str, raw: bytes, config: PortalConfig, display_root: str = "docs") -> Article | list[ContentError]:
+def read_article(
+    src_path: str, raw: bytes, config: PortalConfig, display_root: str = "docs"
+) -> Article | list[ContentError]:
     """Parse one article; return it, or every problem found in it."""
     shown = f"{display_root}/{src_path}" if display_root else src_path
     errors: list[ContentError] = []
@@ -157,7 +162,8 @@ def read_article(src_path: str, raw: bytes, config: PortalConfig, display_root: 
             reason = getattr(exc, "problem", None) or str(exc)
             return [
                 ContentError(
-                    shown, line,
+                    shown,
+                    line,
                     f"phần đầu (front matter) không đọc được ({reason}). Mỗi dòng phải có dạng "
                     '"tên: giá trị"; tiêu đề có dấu hai chấm thì đặt trong ngoặc kép, ví dụ '
                     'title: "Thông báo: lịch họp".',
@@ -177,22 +183,36 @@ def read_article(src_path: str, raw: bytes, config: PortalConfig, display_root: 
     if not title and (m := re.match(r"#\s+(.+?)\s*#*\s*(?:\n|$)", body)):
         title, title_from_h1 = m.group(1).strip(), True
     if not title:
-        problem(1, 'thiếu trường "title" (tiêu đề). Hãy thêm dòng title: Tiêu đề bài viết '
-                'vào phần đầu, hoặc bắt đầu nội dung bằng dòng "# Tiêu đề bài viết".')
+        problem(
+            1,
+            'thiếu trường "title" (tiêu đề). Hãy thêm dòng title: Tiêu đề bài viết '
+            'vào phần đầu, hoặc bắt đầu nội dung bằng dòng "# Tiêu đề bài viết".',
+        )
 
     date_value = meta.get("date")
     parsed = None
     if date_value is None or str(date_value).strip() == "":
-        problem(line_of("date"), f'thiếu trường "date" (ngày đăng). Hãy viết ví dụ date: 2023-11-30 (các dạng được nhận: {DATE_FORMATS}).')
+        problem(
+            line_of("date"),
+            f'thiếu trường "date" (ngày đăng). Hãy viết ví dụ date: 2023-11-30 (các dạng được nhận: {DATE_FORMATS}).',
+        )
     elif (parsed := parse_date(date_value)) is None:
-        problem(line_of("date"), f'trường "date": "{date_value}" không phải ngày có thật. Hãy viết theo một trong các dạng {DATE_FORMATS}.')
+        problem(
+            line_of("date"),
+            f'trường "date": "{date_value}" không phải ngày có thật. Hãy viết theo một trong các dạng {DATE_FORMATS}.',
+        )
 
     category_value = meta.get("category")
     category = config.find_category(str(category_value)) if category_value is not None else None
     if category_value is None or not str(category_value).strip():
-        problem(line_of("category"), f'thiếu trường "category" (chuyên mục). Hãy viết một trong: {config.category_names}.')
+        problem(
+            line_of("category"), f'thiếu trường "category" (chuyên mục). Hãy viết một trong: {config.category_names}.'
+        )
     elif category is None:
-        problem(line_of("category"), f'trường "category": "{category_value}" không phải chuyên mục đã khai báo. Hãy viết một trong: {config.category_names}.')
+        problem(
+            line_of("category"),
+            f'trường "category": "{category_value}" không phải chuyên mục đã khai báo. Hãy viết một trong: {config.category_names}.',
+        )
 
     tags_value = meta.get("tags") or []
     if isinstance(tags_value, str):
@@ -212,15 +232,22 @@ def read_article(src_path: str, raw: bytes, config: PortalConfig, display_root: 
     slug_value = meta.get("slug")
     slug = slugify(str(slug_value)) if slug_value is not None else slugify(title)
     if slug_value is not None and not slug:
-        problem(line_of("slug"), f'trường "slug": "{slug_value}" không tạo được đường dẫn; hãy dùng chữ và số, ví dụ slug: hoi-nghi-chi-bo')
+        problem(
+            line_of("slug"),
+            f'trường "slug": "{slug_value}" không tạo được đường dẫn; hãy dùng chữ và số, ví dụ slug: hoi-nghi-chi-bo',
+        )
     elif title and not slug:
-        problem(1, 'tiêu đề không có chữ hay số nào để tạo đường dẫn; hãy thêm trường slug, ví dụ slug: bai-viet-moi')
+        problem(1, "tiêu đề không có chữ hay số nào để tạo đường dẫn; hãy thêm trường slug, ví dụ slug: bai-viet-moi")
 
     if errors or parsed is None or category is None:
         return errors
     summary_value = meta.get("summary")
-    summary = nfc(str(summary_value)).strip() if summary_value else first_paragraph(
-        body.split("\n", 1)[1] if title_from_h1 and "\n" in body else ("" if title_from_h1 else body)
+    summary = (
+        nfc(str(summary_value)).strip()
+        if summary_value
+        else first_paragraph(
+            body.split("\n", 1)[1] if title_from_h1 and "\n" in body else ("" if title_from_h1 else body)
+        )
     )
     return Article(
         src_path=src_path,
@@ -236,6 +263,7 @@ def read_article(src_path: str, raw: bytes, config: PortalConfig, display_root: 
         draft=flags["draft"],
         pin=flags["pin"],
         title_from_h1=title_from_h1,
+        image_line=line_of("image"),
         content_hash=hashlib.sha1(raw).hexdigest(),
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
+from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -19,14 +21,31 @@ class Catalog:
 
     published: dict[str, Article] = field(default_factory=dict)
     held_back: set[str] = field(default_factory=set)  # drafts and scheduled articles
+    images: dict[str, str] = field(default_factory=dict)  # src_path -> featured image's site path or URL
     errors: list[ContentError] = field(default_factory=list)
 
     def newest_first(self) -> list[Article]:
         return sorted(self.published.values(), key=lambda a: (a.date, a.src_path), reverse=True)
 
 
-def build_catalog(articles: dict[str, Article], now: datetime, display_root: str = "docs") -> Catalog:
-    """Split published from held-back articles and refuse two articles on one URL."""
+def resolve_image(article: Article, known: Container[str]) -> str | None:
+    """Site path of the featured image, relative to the article or to docs/; None if missing."""
+    image = article.image
+    if not image or image.startswith(("http://", "https://")):
+        return image or None
+    folder = posixpath.dirname(article.src_path)
+    candidates = [image.lstrip("/")] if image.startswith("/") else [posixpath.join(folder, image), image]
+    for candidate in candidates:
+        path = posixpath.normpath(candidate)
+        if path in known:
+            return path
+    return None
+
+
+def build_catalog(
+    articles: dict[str, Article], now: datetime, known_files: Container[str] = frozenset(), display_root: str = "docs"
+) -> Catalog:
+    """Split published from held-back articles, refuse two articles on one URL or a missing image."""
     catalog = Catalog()
     owner_of_url: dict[str, str] = {}
     for src_path, article in articles.items():
@@ -38,13 +57,27 @@ def build_catalog(articles: dict[str, Article], now: datetime, display_root: str
             first, second = sorted((other, src_path))
             catalog.errors.append(
                 ContentError(
-                    f"{display_root}/{second}", 1,
-                    f'trùng địa chỉ /{article.url} với bài {display_root}/{first}. Hai bài không thể '
-                    'cùng một đường dẫn; hãy thêm trường slug khác cho một trong hai bài, ví dụ '
-                    f'slug: {article.slug}-2',
+                    f"{display_root}/{second}",
+                    1,
+                    f"trùng địa chỉ /{article.url} với bài {display_root}/{first}. Hai bài không thể "
+                    "cùng một đường dẫn; hãy thêm trường slug khác cho một trong hai bài, ví dụ "
+                    f"slug: {article.slug}-2",
                 )
             )
             continue
         owner_of_url[article.url] = src_path
         catalog.published[src_path] = article
+        if article.image:
+            image = resolve_image(article, known_files)
+            if image is None:
+                catalog.errors.append(
+                    ContentError(
+                        f"{display_root}/{src_path}",
+                        article.image_line,
+                        f'trường "image": không tìm thấy ảnh "{article.image}" (tìm cạnh bài viết và trong thư mục docs/). '
+                        "Hãy chép ảnh vào thư mục của bài viết hoặc sửa lại tên tệp.",
+                    )
+                )
+            else:
+                catalog.images[src_path] = image
     return catalog

@@ -9,6 +9,8 @@ from .errors import ContentError, ContentErrors
 from .text import fold, nfc, slugify
 
 CONFIG_FILE = "mkdocs.yml"
+# Top-level folders the portal writes itself: no category may take these slugs.
+RESERVED_SLUGS = frozenset({"bai-viet", "luu-tru", "the", "tac-gia", "tim-kiem", "assets", "search", "trang"})
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,13 @@ def _categories(raw: Any, problems: list[ContentError]) -> tuple[Category, ...]:
             continue
         name = _text(entry["name"])
         slug = slugify(_text(entry.get("slug")) or name)
+        if slug in RESERVED_SLUGS:
+            problems.append(
+                _problem(
+                    "categories", f'đường dẫn "{slug}" của chuyên mục "{name}" đã dành cho trang khác; đặt "slug" khác'
+                )
+            )
+            continue
         if slug in seen:
             problems.append(_problem("categories", f'hai chuyên mục có cùng đường dẫn "{slug}"; đặt "slug" khác'))
             continue
