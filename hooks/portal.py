@@ -20,7 +20,7 @@ from chibo.errors import ContentError, ContentErrors
 from chibo.feeds import SitemapEntry, news_article_jsonld, rss, sitemap
 from chibo.index import SiteIndex, build_index
 from chibo.listings import Home, Listing, build_home, build_listings
-from chibo.text import format_day, format_number, slugify, slugify_anchor
+from chibo.text import format_day, format_number, nfc, slugify, slugify_anchor
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
@@ -141,9 +141,10 @@ _H1 = re.compile(r"\A\s*#\s+[^\n]*\n?")
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
     src = page.file.src_uri
+    markdown = nfc(markdown)  # decomposed keyboards' text must render as composed
     if isinstance(page.meta.get("title"), str):
         # Material prints the title unescaped in places: make it text, never markup.
-        page.meta["title"] = html.escape(page.meta["title"], quote=False)
+        page.meta["title"] = html.escape(nfc(page.meta["title"]), quote=False)
     if (listing := state.listings.get(src[: -len("index.md")])) is not None and page.file.generated_by:
         page.meta["template"] = "listing.html"
         page.meta["title"] = html.escape(listing.title, quote=False)
@@ -173,6 +174,8 @@ def on_page_context(context: dict[str, Any], page: Any, config: Any, nav: Any) -
         context["jsonld"] = news_article_jsonld(article, config.site_url, config.site_name, image)
     elif page.file.generated_by:
         context["listing"] = state.listings.get(page.url)
+        # rel=prev/next of a listing are its pages, not its neighbours in the menu
+        page.previous_page = page.next_page = None
     if page.is_homepage:
         context["home"] = state.home
     return context

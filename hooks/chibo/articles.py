@@ -118,10 +118,10 @@ def first_paragraph(body: str, limit: int = 300) -> str:
     return ""
 
 
-def _field_lines(front: str) -> dict[str, int]:
-    """Line in the file of each top-level field (front matter starts on line 2)."""
+def _field_lines(front: str, first_line: int) -> dict[str, int]:
+    """Line in the file of each top-level field; `front` starts on `first_line`."""
     lines: dict[str, int] = {}
-    for number, line in enumerate(front.splitlines(), start=2):
+    for number, line in enumerate(front.split("\n"), start=first_line):
         if m := re.match(r"([A-Za-z_]+)\s*:", line):
             lines.setdefault(m.group(1), number)
     return lines
@@ -149,7 +149,10 @@ def read_article(
 
     meta: dict[str, Any] = {}
     front, body = "", text
+    first_line = 1  # of the front matter text, which starts at the end of the "---" line
     if _HANDLER.detect(text):
+        opening = _HANDLER.FM_BOUNDARY.match(text)
+        first_line = text.count("\n", 0, opening.end()) + 1 if opening else 1
         try:
             front, body = _HANDLER.split(text)
         except ValueError:
@@ -158,7 +161,7 @@ def read_article(
             loaded = _HANDLER.load(front)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 2 if mark else 1
+            line = mark.line + first_line if mark else 1
             reason = getattr(exc, "problem", None) or str(exc)
             return [
                 ContentError(
@@ -172,7 +175,7 @@ def read_article(
         if loaded is not None and not isinstance(loaded, dict):
             return [ContentError(shown, 2, 'phần đầu (front matter) phải gồm các dòng "tên: giá trị"')]
         meta = loaded or {}
-    lines = _field_lines(front)
+    lines = _field_lines(front, first_line)
 
     def line_of(name: str) -> int:
         return lines.get(name, 1)

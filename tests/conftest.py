@@ -1,0 +1,107 @@
+"""Build real sites from real Markdown in temporary folders, with the repository's
+hooks, templates and configuration, and read the result with a real HTML parser."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+REPO = Path(__file__).resolve().parent.parent
+MODEL_ARTICLE = REPO / "docs/bai-viet/2023/mot-so-giai-phap-nang-cao-chat-luong-sinh-hoat-chi-bo.md"
+MODEL_URL = "bai-viet/2023/11/mot-so-giai-phap-tiep-tuc-nang-cao-chat-luong-sinh-hoat-chi-bo/"
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+
+def article(title: str, date: str, category: str, body: str = "Nội dung bài viết.", **fields: Any) -> str:
+    """The text of an article file with the given front matter."""
+    meta = {"title": title, "date": date, "category": category, **fields}
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+    return f"---\n{front}---\n\n{textwrap.dedent(body).strip()}\n"
+
+
+@dataclass
+class Site:
+    root: Path
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def out(self) -> Path:
+        return self.root / "site"
+
+    def write(self, path: str, text: str | bytes) -> Path:
+        target = self.docs / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            target.write_bytes(text)
+        else:
+            target.write_text(text, encoding="utf-8")
+        return target
+
+    def build(self, tool: str = "mkdocs", strict: bool = True, check: bool = True) -> subprocess.CompletedProcess:
+        cmd = [sys.executable, "-m", tool, "build", "-f", str(self.root / "mkdocs.yml")]
+        if strict:
+            cmd.append("--strict")
+        result = subprocess.run(cmd, capture_output=True, text=True, env=ENV, cwd=self.root, timeout=600)
+        if check and result.returncode != 0:
+            raise AssertionError(f"build failed ({result.returncode}):\n{result.stderr}")
+        return result
+
+    def html(self, path: str) -> BeautifulSoup:
+        file = self.out / path
+        if file.is_dir() or path.endswith("/") or path == "":
+            file = file / "index.html"
+        return BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
+
+    def text_of_all_outputs(self) -> str:
+        """Every text file the build wrote, concatenated: for 'appears nowhere' checks."""
+        parts = []
+        for file in self.out.rglob("*"):
+            if file.is_file() and file.suffix in {".html", ".xml", ".json", ".txt", ".js"}:
+                parts.append(file.read_text(encoding="utf-8", errors="replace"))
+        return "\n".join(parts)
+
+
+def make_site(
+    root: Path,
+    articles: dict[str, str] | None = None,
+    *,
+    model: bool = True,
+    configure: Callable[[dict], None] | None = None,
+) -> Site:
+    """A project folder using the repository's hooks, templates and mkdocs.yml."""
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["hooks"] = [str(REPO / "hooks/portal.py")]
+    config["theme"]["custom_dir"] = str(REPO / "overrides")
+    if configure:
+        configure(config)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    site = Site(root)
+    for page in ("index.md", "gioi-thieu.md", "lien-he.md"):
+        site.write(page, (REPO / "docs" / page).read_text(encoding="utf-8"))
+    if model:
+        site.write("bai-viet/2023/mot-so-giai-phap.md", MODEL_ARTICLE.read_text(encoding="utf-8"))
+    for path, text in (articles or {}).items():
+        site.write(path, text)
+    return site
+
+
+@pytest.fixture
+def new_site(tmp_path: Path) -> Callable[..., Site]:
+    def factory(articles: dict[str, str] | None = None, **kwargs: Any) -> Site:
+        return make_site(tmp_path / "project", articles, **kwargs)
+
+    return factory

@@ -1,0 +1,129 @@
+"""What a reader sees, in Debian's headless Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import MODEL_URL, article, make_site
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = "/usr/bin/chromium"
+XSS_URL = "bai-viet/2024/03/tin-img-src-x-onerror-alert-1/"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    files = {
+        "bai-viet/2024/xss.md": article(
+            "Tin <img src=x onerror=alert(1)>", "2024-03-01", "Thông báo", summary="<script>alert(2)</script>"
+        ),
+        **{f"bai-viet/tb/{i}.md": article(f"Thông báo số {i}", f"2024-02-{i + 1:02d}", "Thông báo") for i in range(12)},
+    }
+    site = make_site(tmp_path_factory.mktemp("browser"), files)
+    site.build()
+    handler = functools.partial(_Quiet, directory=str(site.out))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed: apt-get install chromium")
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.errors = []  # type: ignore[attr-defined]
+    pg.dialogs = []  # type: ignore[attr-defined]
+    pg.requests = []  # type: ignore[attr-defined]
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    pg.on("request", lambda r: pg.requests.append(r.url))
+    yield pg
+    context.close()
+
+
+def test_article_as_a_reader_sees_it(page, server) -> None:
+    page.goto(server + MODEL_URL)
+    assert page.locator("h1").inner_text() == "Một số giải pháp tiếp tục nâng cao chất lượng sinh hoạt chi bộ"
+    assert page.locator("time.portal-article__date").inner_text() == "Thứ Năm, 30/11/2023"
+    assert page.locator(".portal-byline").inner_text() == "Bài viết: Văn Châu"
+    assert page.locator("address.portal-identity").is_visible()
+    assert page.errors == []
+    # first party only: every request goes to the site itself
+    assert page.requests and all(url.startswith(server) for url in page.requests), page.requests
+
+
+def test_print_button_prints_the_article_alone(page, server) -> None:
+    page.add_init_script("window.__printed = 0; window.print = () => { window.__printed += 1; };")
+    page.goto(server + MODEL_URL)
+    page.get_by_role("button", name="In bài viết").click()
+    assert page.evaluate("window.__printed") == 1
+    page.emulate_media(media="print")
+    assert page.locator("h1").is_visible()
+    assert page.locator(".portal-article__body").is_visible()
+    for chrome in (".md-header", ".portal-actions", ".portal-breadcrumb", ".portal-sidebar", ".md-tabs"):
+        assert not page.locator(chrome).first.is_visible(), chrome
+
+
+def test_copy_link_copies_the_address(browser, server) -> None:
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(server + MODEL_URL)
+    page.get_by_role("link", name="Sao chép liên kết").click()
+    assert page.locator(".portal-copy__status").inner_text() == "Đã sao chép liên kết."
+    assert page.evaluate("navigator.clipboard.readText()") == f"https://ctxhdanang.vn/{MODEL_URL}"
+    context.close()
+
+
+def test_html_in_title_is_never_executed(page, server) -> None:
+    for path in (XSS_URL, "", "thong-bao/"):
+        page.goto(server + path)
+        page.wait_for_timeout(200)
+    assert page.dialogs == []
+    page.goto(server + XSS_URL)
+    assert page.locator("h1").inner_text() == "Tin <img src=x onerror=alert(1)>"
+
+
+def test_phone_layout_has_no_horizontal_scroll_and_shows_sidebar(browser, server) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(server + MODEL_URL)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    notices = page.locator(".portal-box--notices")
+    assert notices.is_visible()
+    # on a phone the boxes come after the article, not before it
+    assert notices.bounding_box()["y"] > page.locator(".portal-article__body").bounding_box()["y"]
+    context.close()
+
+
+def test_pagination_works_with_the_keyboard(page, server) -> None:
+    page.goto(server + "thong-bao/")
+    page.locator(".portal-pager a", has_text="2").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(server + "thong-bao/trang/2/")
+    assert page.locator('.portal-pager [aria-current="page"]').inner_text() == "2"
+    assert page.locator(".portal-cards > li").count() == 3

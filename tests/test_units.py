@@ -1,0 +1,92 @@
+"""The portal's plain modules, without building a site."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+
+import pytest
+from chibo.articles import TIMEZONE, first_paragraph, parse_date, read_article
+from chibo.config import load_portal_config
+from chibo.listings import pager_window, paginate
+from chibo.text import fold, format_number, slugify
+
+CONFIG = {
+    "portal": {
+        "categories": ["Tin hoạt động", {"name": "Thông báo", "slug": "thong-bao"}],
+        "contact": {"organisation": "A", "address": "B", "phone": "1", "email": "a@b.vn", "responsible": "C"},
+    }
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Đảng bộ Trung tâm tổ chức Hội nghị", "dang-bo-trung-tam-to-chuc-hoi-nghi"),
+        ("Kết quả nổi bật", "ket-qua-noi-bat"),
+        ("Tin hoạt động", "tin-hoat-dong"),
+        (unicodedata.normalize("NFD", "Đảng ủy khối"), "dang-uy-khoi"),
+        ("  Hội nghị: 100% đảng viên!  ", "hoi-nghi-100-dang-vien"),
+    ],
+)
+def test_slugify(text: str, slug: str) -> None:
+    assert slugify(text) == slug
+
+
+def test_fold_and_numbers() -> None:
+    assert fold("ĐẢNG PHÍ") == "dang phi"
+    assert format_number(6835657) == "6.835.657"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected", "has_time"),
+    [
+        ("2023-11-30", datetime(2023, 11, 30, tzinfo=TIMEZONE), False),
+        ("2023-11-30 08:30", datetime(2023, 11, 30, 8, 30, tzinfo=TIMEZONE), True),
+        ("30/11/2023", datetime(2023, 11, 30, tzinfo=TIMEZONE), False),
+        ("30/11/2023 08:30", datetime(2023, 11, 30, 8, 30, tzinfo=TIMEZONE), True),
+    ],
+)
+def test_parse_date(value: str, expected: datetime, has_time: bool) -> None:
+    assert parse_date(value) == (expected, has_time)
+
+
+@pytest.mark.parametrize("value", ["2025-13-45", "31/02/2024", "hôm qua", "2024", "2023-11-30 25:00"])
+def test_parse_date_refuses(value: str) -> None:
+    assert parse_date(value) is None
+
+
+def test_first_paragraph_skips_headings_and_lists() -> None:
+    body = "## Tiêu đề\n\n- mục\n\n![ảnh](a.jpg)\n\nĐoạn **đầu** có [liên kết](x.md).\n\nĐoạn hai."
+    assert first_paragraph(body) == "Đoạn đầu có liên kết."
+
+
+def test_read_article_reports_every_problem() -> None:
+    config = load_portal_config(CONFIG)
+    raw = "---\ndate: 2025-13-45\ncategory: Không có\npin: maybe\n---\nx\n".encode()
+    errors = read_article("bai-viet/x.md", raw, config)
+    assert isinstance(errors, list)
+    assert [e.line for e in errors] == [1, 2, 3, 4]
+    assert all(e.path == "docs/bai-viet/x.md" for e in errors)
+
+
+def test_category_matches_without_diacritics_or_by_slug() -> None:
+    config = load_portal_config(CONFIG)
+    assert config.find_category("thong bao").slug == "thong-bao"
+    assert config.find_category("thong-bao").name == "Thông báo"
+    assert config.find_category("Tin tức") is None
+
+
+def test_pager_window() -> None:
+    numbers = [link.number for link in pager_window(6, 20, str)]
+    assert numbers == [1, None, 4, 5, 6, 7, 8, None, 20]
+    assert [link.number for link in pager_window(1, 1, str)] == [1]
+
+
+def test_paginate_puts_every_item_on_one_page() -> None:
+    config = load_portal_config(CONFIG)
+    raw = [f"---\ntitle: Bài {i}\ndate: 2024-01-{i + 1:02d}\ncategory: Thông báo\n---\nx\n".encode() for i in range(23)]
+    items = [read_article(f"bai-viet/{i}.md", text, config) for i, text in enumerate(raw)]
+    pages = paginate("x/", "X", "category", items, 10)
+    assert [p.url for p in pages] == ["x/", "x/trang/2/", "x/trang/3/"]
+    assert sum((p.items for p in pages), []) == items
