@@ -1,0 +1,158 @@
+"""Benchmark: build N synthetic Vietnamese articles with the portal and, in the same run,
+with Material's blog plugin; print wall time, peak memory and output size of both.
+
+    python bench/run.py 1000 4000 10000 --blog-max 4000
+    python bench/run.py 4000 --profile        # pyinstrument profile of the portal build
+
+Run by hand (it takes minutes), not in the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+WORK = REPO / "bench" / "out"
+MODEL = REPO / "docs/bai-viet/2023/mot-so-giai-phap-nang-cao-chat-luong-sinh-hoat-chi-bo.md"
+CATEGORIES = ["Tin hoạt động", "Thông báo", "Xây dựng Đảng", "Văn bản"]
+TAGS = ["sinh hoạt chi bộ", "học tập", "đảng phí", "kiểm tra giám sát", "Nghị quyết", "thanh niên", "công đoàn", "phụ nữ"]
+WORDS = (
+    "Đảng bộ Chi bộ tổ chức hội nghị tổng kết công tác năm triển khai nhiệm vụ học tập quán triệt Nghị quyết "
+    "đảng viên sinh hoạt chuyên đề kiểm tra giám sát phát triển Trung tâm Công tác xã hội thành phố Đà Nẵng"
+).split()
+
+
+def paragraphs() -> list[str]:
+    """The model article's paragraphs: real Vietnamese prose to recombine."""
+    body = MODEL.read_text(encoding="utf-8").split("---", 2)[2]
+    return [p.strip() for p in body.split("\n\n") if len(p.strip()) > 80 and not p.lstrip().startswith(("#", "-"))]
+
+
+def corpus(n: int, seed: int = 2016) -> list[dict]:
+    rng = random.Random(seed)
+    paras = paragraphs()
+    start, span = date(2016, 1, 1), 3650
+    posts = []
+    for i in range(n):
+        words = rng.sample(WORDS, 7)
+        title = f"{' '.join(words).capitalize()} số {i + 1}"
+        body = []
+        for k in range(rng.randint(6, 14)):
+            if k and k % 4 == 0:
+                body.append(f"## {rng.choice(WORDS).capitalize()} {' '.join(rng.sample(WORDS, 4))}")
+            body.append(rng.choice(paras))
+        posts.append(
+            {
+                "title": title,
+                "date": start + timedelta(days=rng.randrange(span)),
+                "category": CATEGORIES[i % len(CATEGORIES)],
+                "tags": rng.sample(TAGS, 2),
+                "author": rng.choice(["Văn Châu", "Lê Thị Đào", "Trần Minh"]),
+                "body": "\n\n".join(body),
+            }
+        )
+    return posts
+
+
+def write_portal(root: Path, posts: list[dict]) -> Path:
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["hooks"] = [str(REPO / "hooks/portal.py")]
+    config["theme"]["custom_dir"] = str(REPO / "overrides")
+    docs = root / "docs"
+    for page in ("index.md", "gioi-thieu.md", "lien-he.md"):
+        (docs / page).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / "docs" / page, docs / page)
+    for i, post in enumerate(posts):
+        meta = {k: post[k] for k in ("title", "category", "tags", "author")}
+        meta["date"] = post["date"].isoformat()
+        target = docs / "bai-viet" / str(post["date"].year) / f"bai-{i}.md"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f"---\n{yaml.safe_dump(meta, allow_unicode=True)}---\n\n{post['body']}\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return root / "mkdocs.yml"
+
+
+def write_blog(root: Path, posts: list[dict]) -> Path:
+    """The same articles as a Material blog: posts in docs/blog/posts, categories and tags in front matter."""
+    docs = root / "docs"
+    (docs / "blog/posts").mkdir(parents=True, exist_ok=True)
+    (docs / "index.md").write_text("# Trang chủ\n", encoding="utf-8")
+    (docs / "blog/index.md").write_text("# Tin tức\n", encoding="utf-8")
+    for i, post in enumerate(posts):
+        meta = {"title": post["title"], "date": post["date"], "categories": [post["category"]], "tags": post["tags"]}
+        (docs / f"blog/posts/bai-{i}.md").write_text(
+            f"---\n{yaml.safe_dump(meta, allow_unicode=True)}---\n\n{post['body']}\n", encoding="utf-8"
+        )
+    config = {
+        "site_name": "Chi bộ",
+        "site_url": "https://ctxhdanang.vn/",
+        "theme": {"name": "material", "language": "vi", "font": False},
+        "plugins": ["search", "blog", "tags"],
+        "nav": ["index.md", {"Tin tức": ["blog/index.md"]}],
+    }
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return root / "mkdocs.yml"
+
+
+def measure(config: Path, profile: Path | None = None) -> dict:
+    """Wall time, peak memory (this build's process alone) and output size of one cold build."""
+    site = config.parent / "site"
+    shutil.rmtree(site, ignore_errors=True)
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)]
+    if profile:
+        cmd = [sys.executable, "-m", "pyinstrument", "-o", str(profile), "-m", "mkdocs", "build", "-q", "-f", str(config)]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=config.parent)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    if status != 0:
+        raise SystemExit(f"build of {config} failed")
+    size = sum(f.stat().st_size for f in site.rglob("*") if f.is_file())
+    files = sum(1 for f in site.rglob("*.html"))
+    return {"wall": wall, "rss_mb": usage.ru_maxrss / 1024, "size_mb": size / 1e6, "pages": files}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sizes", nargs="+", type=int)
+    parser.add_argument("--blog-max", type=int, default=4000, help="largest N also built with Material's blog plugin")
+    parser.add_argument("--profile", action="store_true", help="write a pyinstrument profile of the portal build")
+    args = parser.parse_args()
+    rows = []
+    for n in args.sizes:
+        posts = corpus(n)
+        root = WORK / f"n{n}"
+        shutil.rmtree(root, ignore_errors=True)
+        profile = WORK / f"profile-{n}.txt" if args.profile else None
+        portal = measure(write_portal(root / "portal", posts), profile)
+        blog = measure(write_blog(root / "blog", posts)) if n <= args.blog_max else None
+        rows.append((n, portal, blog))
+        print_row(n, portal, blog, flush=True)
+        shutil.rmtree(root, ignore_errors=True)
+    print("\n| articles | portal: time | peak memory | output | pages | Material blog: time | peak memory | output | blog time ÷ portal time |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for n, portal, blog in rows:
+        b = f"{blog['wall']:.1f} s | {blog['rss_mb']:.0f} MB | {blog['size_mb']:.0f} MB | {blog['wall'] / portal['wall']:.1f}×" if blog else "– | – | – | –"
+        print(f"| {n:,} | {portal['wall']:.1f} s | {portal['rss_mb']:.0f} MB | {portal['size_mb']:.0f} MB | {portal['pages']:,} | {b} |")
+
+
+def print_row(n: int, portal: dict, blog: dict | None, flush: bool = False) -> None:
+    line = f"N={n}: portal {portal['wall']:.1f}s {portal['rss_mb']:.0f}MB {portal['size_mb']:.0f}MB"
+    if blog:
+        line += f" | blog {blog['wall']:.1f}s {blog['rss_mb']:.0f}MB {blog['size_mb']:.0f}MB | ratio {blog['wall'] / portal['wall']:.1f}x"
+    print(line, flush=flush)
+
+
+if __name__ == "__main__":
+    main()
