@@ -25,7 +25,16 @@ REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / "bench" / "out"
 MODEL = REPO / "docs/bai-viet/2023/mot-so-giai-phap-nang-cao-chat-luong-sinh-hoat-chi-bo.md"
 CATEGORIES = ["Tin hoạt động", "Thông báo", "Xây dựng Đảng", "Văn bản"]
-TAGS = ["sinh hoạt chi bộ", "học tập", "đảng phí", "kiểm tra giám sát", "Nghị quyết", "thanh niên", "công đoàn", "phụ nữ"]
+TAGS = [
+    "sinh hoạt chi bộ",
+    "học tập",
+    "đảng phí",
+    "kiểm tra giám sát",
+    "Nghị quyết",
+    "thanh niên",
+    "công đoàn",
+    "phụ nữ",
+]
 WORDS = (
     "Đảng bộ Chi bộ tổ chức hội nghị tổng kết công tác năm triển khai nhiệm vụ học tập quán triệt Nghị quyết "
     "đảng viên sinh hoạt chuyên đề kiểm tra giám sát phát triển Trung tâm Công tác xã hội thành phố Đà Nẵng"
@@ -110,7 +119,19 @@ def measure(config: Path, profile: Path | None = None) -> dict:
     shutil.rmtree(site, ignore_errors=True)
     cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)]
     if profile:
-        cmd = [sys.executable, "-m", "pyinstrument", "-o", str(profile), "-m", "mkdocs", "build", "-q", "-f", str(config)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pyinstrument",
+            "-o",
+            str(profile),
+            "-m",
+            "mkdocs",
+            "build",
+            "-q",
+            "-f",
+            str(config),
+        ]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=config.parent)
@@ -140,11 +161,19 @@ def main() -> None:
         rows.append((n, portal, blog))
         print_row(n, portal, blog, flush=True)
         shutil.rmtree(root, ignore_errors=True)
-    print("\n| articles | portal: time | peak memory | output | pages | Material blog: time | peak memory | output | blog time ÷ portal time |")
+    print(
+        "\n| articles | portal: time | peak memory | output | pages | Material blog: time | peak memory | output | blog time ÷ portal time |"
+    )
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for n, portal, blog in rows:
-        b = f"{blog['wall']:.1f} s | {blog['rss_mb']:.0f} MB | {blog['size_mb']:.0f} MB | {blog['wall'] / portal['wall']:.1f}×" if blog else "– | – | – | –"
-        print(f"| {n:,} | {portal['wall']:.1f} s | {portal['rss_mb']:.0f} MB | {portal['size_mb']:.0f} MB | {portal['pages']:,} | {b} |")
+        b = (
+            f"{blog['wall']:.1f} s | {blog['rss_mb']:.0f} MB | {blog['size_mb']:.0f} MB | {blog['wall'] / portal['wall']:.1f}×"
+            if blog
+            else "– | – | – | –"
+        )
+        print(
+            f"| {n:,} | {portal['wall']:.1f} s | {portal['rss_mb']:.0f} MB | {portal['size_mb']:.0f} MB | {portal['pages']:,} | {b} |"
+        )
 
 
 def print_row(n: int, portal: dict, blog: dict | None, flush: bool = False) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from chibo.articles import ARTICLES_DIR, ArticleReader
 from chibo.catalog import Catalog, build_catalog, now_in_vietnam
 from chibo.config import PortalConfig, load_portal_config
+from chibo.counter import FORECAST_HELP, LABELS, Snapshot, fetch_snapshot
 from chibo.errors import ContentError, ContentErrors
 from chibo.feeds import SitemapEntry, news_article_jsonld, rss, sitemap
 from chibo.index import SiteIndex, build_index
@@ -25,6 +26,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 log = logging.getLogger("mkdocs.plugins.chibo")
+# Counter problems are shown but never fail a --strict build: not under the "mkdocs" logger.
+counter_log = logging.getLogger("chibo.counter")
+if not counter_log.handlers:
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("WARNING -  %(message)s"))
+    counter_log.addHandler(_handler)
+    counter_log.propagate = False
 
 
 class _State:
@@ -40,6 +48,7 @@ class _State:
         self.errors: list[ContentError] = []
         self.reader = ArticleReader()
         self.pages: list[tuple[str, str]] = []  # (src_uri, url) of every page written
+        self.snapshot: Snapshot | None = None
 
 
 state = _State()
@@ -58,6 +67,7 @@ def on_config(config: Any) -> Any:
         state.portal = load_portal_config(config.extra)
     except ContentErrors as exc:
         raise PluginError(exc.report()) from None
+    state.snapshot = _counter_snapshot(state.portal)
     if not config.site_url:
         _fail(
             [
@@ -75,6 +85,20 @@ def on_config(config: Any) -> Any:
         entries = [{c.name: f"{c.slug}/index.md"} for c in state.portal.categories]
         config.nav[1:1] = entries
     return config
+
+
+def _counter_snapshot(portal: PortalConfig) -> Snapshot | None:
+    """Exact figures written into the HTML, when a token is given; never fails the build."""
+    token = os.environ.get("GOATCOUNTER_TOKEN", "").strip()
+    if portal.counter is None or not token:
+        return None
+    snapshot, reason = fetch_snapshot(portal.counter, token, now_in_vietnam())
+    if snapshot is None:
+        counter_log.warning(
+            "Không lấy được số liệu lượt truy cập (%s); trang vẫn được xây dựng, khung số liệu sẽ tự cập nhật trong trình duyệt.",
+            reason,
+        )
+    return snapshot
 
 
 def on_files(files: Files, config: Any) -> Files:
@@ -133,6 +157,9 @@ def on_env(env: Any, config: Any, files: Files) -> Any:
     env.globals["portal_index"] = state.index
     env.globals["portal_images"] = state.catalog.images
     env.globals["content_errors"] = [str(e) for e in state.errors]
+    env.globals["counter_snapshot"] = state.snapshot
+    env.globals["counter_labels"] = LABELS
+    env.globals["counter_help"] = FORECAST_HELP
     return env
 
 

@@ -6,10 +6,10 @@ import unicodedata
 from datetime import datetime
 
 import pytest
-from chibo.articles import TIMEZONE, first_paragraph, parse_date, read_article
+from chibo.articles import first_paragraph, parse_date, read_article
 from chibo.config import load_portal_config
 from chibo.listings import pager_window, paginate
-from chibo.text import fold, format_number, slugify
+from chibo.text import TIMEZONE, fold, format_number, slugify
 
 CONFIG = {
     "portal": {

@@ -11,16 +11,14 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from .config import Category, PortalConfig
 from .errors import ContentError
-from .text import nfc, slugify
+from .text import TIMEZONE, nfc, slugify
 
-TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 ARTICLES_DIR = "bai-viet/"
 DATE_FORMATS = "2023-11-30, 2023-11-30 08:30, 30/11/2023 hoặc 30/11/2023 08:30"
 

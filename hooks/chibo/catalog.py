@@ -7,8 +7,9 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .articles import TIMEZONE, Article
+from .articles import Article
 from .errors import ContentError
+from .text import TIMEZONE
 
 
 def now_in_vietnam() -> datetime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .counter import CounterConfig, load_counter_config
 from .errors import ContentError, ContentErrors
 from .text import fold, nfc, slugify
 
@@ -50,12 +51,31 @@ class Link:
 
 
 @dataclass(frozen=True)
+class ContactButton:
+    """A floating contact button: a plain link, no SDK."""
+
+    kind: str  # zalo, messenger, facebook, hotline
+    label: str
+    href: str
+
+
+BUTTONS = {
+    "zalo": ("Nhắn tin Zalo", "https://zalo.me/{}"),
+    "messenger": ("Nhắn tin Messenger", "https://m.me/{}"),
+    "facebook": ("Trang Facebook", "{}"),
+    "hotline": ("Gọi đường dây nóng", "tel:{}"),
+}
+
+
+@dataclass(frozen=True)
 class PortalConfig:
     categories: tuple[Category, ...]
     contact: Contact
     links: tuple[Link, ...] = ()
     per_page: int = 10
     notices_category: str = "thong-bao"
+    counter: CounterConfig | None = None
+    buttons: tuple[ContactButton, ...] = ()
     _lookup: dict[str, Category] = field(default_factory=dict, compare=False, repr=False)
 
     def find_category(self, value: str) -> Category | None:
@@ -145,6 +165,33 @@ def _links(raw: Any, problems: list[ContentError]) -> tuple[Link, ...]:
     return tuple(links)
 
 
+def _buttons(raw: Any, problems: list[ContentError]) -> tuple[ContactButton, ...]:
+    if not raw:
+        return ()
+    if not isinstance(raw, dict):
+        problems.append(_problem("buttons", f"cần các dòng {', '.join(BUTTONS)}: ..."))
+        return ()
+    buttons = []
+    for kind, value in raw.items():
+        if kind not in BUTTONS:
+            problems.append(_problem(f"buttons.{kind}", f"không có nút này; chỉ có {', '.join(BUTTONS)}"))
+            continue
+        text = _text(value)
+        if not text:
+            continue  # not configured: no button
+        label, pattern = BUTTONS[kind]
+        if kind == "hotline":
+            text = "".join(c for c in text if c.isdigit() or c == "+")
+        elif kind == "facebook" and not text.startswith("https://"):
+            text = f"https://www.facebook.com/{text.strip('/')}"
+        elif kind in ("zalo", "messenger"):
+            text = (
+                text.rsplit("/", 1)[-1].replace(" ", "").replace(".", "") if kind == "zalo" else text.rsplit("/", 1)[-1]
+            )
+        buttons.append(ContactButton(kind, label, pattern.format(text)))
+    return tuple(buttons)
+
+
 def load_portal_config(extra: dict[str, Any]) -> PortalConfig:
     """Validate `extra.portal`; raise ContentErrors naming every bad key."""
     raw = extra.get("portal")
@@ -166,6 +213,9 @@ def load_portal_config(extra: dict[str, Any]) -> PortalConfig:
     notices_category = lookup.get(fold(notices)) or lookup.get(notices)
     if categories and notices_category is None:
         problems.append(_problem("notices_category", f'"{notices}" không phải chuyên mục đã khai báo'))
+    counter, counter_problems = load_counter_config(raw.get("counter"))
+    problems += [_problem(text.split(":", 1)[0], text.split(":", 1)[1].strip()) for text in counter_problems]
+    buttons = _buttons(raw.get("buttons"), problems)
     if problems:
         raise ContentErrors(problems)
     return PortalConfig(
@@ -174,5 +224,7 @@ def load_portal_config(extra: dict[str, Any]) -> PortalConfig:
         links=links,
         per_page=per_page,
         notices_category=notices_category.slug if notices_category else "",
+        counter=counter,
+        buttons=buttons,
         _lookup=lookup,
     )

@@ -9,11 +9,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
 LOCALE = "vi"
+# The site's time zone: UTC+7 all year, no daylight saving.
+TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # đ/Đ have no Unicode decomposition, so stripping combining marks misses them.
 _D_MAP = str.maketrans({"đ": "d", "Đ": "D"})

@@ -1,0 +1,202 @@
+"""Visitor counter "Lượt truy cập" on a GoatCounter(-compatible) server.
+
+Vietnamese-day arithmetic, the forecast, parsing of the server's counts and the
+build-time snapshot through the authenticated API. Nothing here may fail or
+hang a build: every network call is bounded and every failure becomes None.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from .text import TIMEZONE, format_number
+
+ROWS = ("today", "yesterday", "week", "month", "total", "forecast")
+LABELS = {
+    "today": "Hôm nay",
+    "yesterday": "Hôm qua",
+    "week": "Tuần này",
+    "month": "Tháng này",
+    "total": "Tổng",
+    "forecast": "Dự báo hôm nay",
+}
+FORECAST_HELP = (
+    "Dự báo số lượt truy cập cả ngày hôm nay: số lượt từ 0 giờ (giờ Việt Nam) đến nay "
+    "× 24 ÷ số giờ đã qua; chưa hiện trong giờ đầu tiên của ngày."
+)
+
+
+@dataclass(frozen=True)
+class CounterConfig:
+    url: str  # base URL of the GoatCounter server, without a trailing slash
+    script: str = ""  # count.js of the server; empty: the portal's own small script counts
+    offset: int = 0  # visits carried over from the old site, added to "Tổng"
+    rows: tuple[str, ...] = ("today", "yesterday", "total", "forecast")
+    timeout: float = 3.0  # seconds, for the browser and for each build-time request
+    allow_local: bool = False  # count page views on localhost too (testing a server)
+
+
+def load_counter_config(raw: Any) -> tuple[CounterConfig | None, list[str]]:
+    """The counter section of `extra.portal`, or None when no url is set; problems as text."""
+    if not raw:
+        return None, []
+    if not isinstance(raw, dict):
+        return None, ["counter: cần các dòng url:, offset:, ..."]
+    problems: list[str] = []
+    url = str(raw.get("url") or "").strip().rstrip("/")
+    if not url:
+        return None, []
+    if not url.startswith(("https://", "http://")):
+        problems.append(f'counter.url: "{url}" phải bắt đầu bằng https://')
+    offset = raw.get("offset", 0)
+    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+        problems.append(f"counter.offset: cần một số nguyên không âm, không phải {offset!r}")
+        offset = 0
+    rows = raw.get("rows", list(CounterConfig.rows))
+    if not isinstance(rows, list) or any(r not in ROWS for r in rows):
+        problems.append(f"counter.rows: chỉ gồm các giá trị {', '.join(ROWS)}")
+        rows = list(CounterConfig.rows)
+    timeout = raw.get("timeout", 3)
+    if not isinstance(timeout, int | float) or not 0 < timeout <= 3:
+        problems.append("counter.timeout: số giây từ 0 đến 3")
+        timeout = 3
+    script = raw.get("script")
+    return CounterConfig(
+        url=url,
+        script=str(script).strip() if script else "",
+        offset=offset,
+        rows=tuple(rows),
+        timeout=float(timeout),
+        allow_local=bool(raw.get("allow_local", False)),
+    ), problems
+
+
+def parse_count(value: Any) -> int | None:
+    """'1 234' (with thin or narrow spaces), '1.234' or 1234 -> 1234; None if no digits."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    digits = re.sub(r"\D", "", str(value))
+    return int(digits) if digits else None
+
+
+def vn_day(moment: datetime) -> date:
+    return moment.astimezone(TIMEZONE).date()
+
+
+def vn_day_bounds(day: date) -> tuple[datetime, datetime]:
+    """UTC start (inclusive) and end (exclusive) of a Vietnamese day: (D-1)T17:00Z to DT17:00Z."""
+    start = datetime(day.year, day.month, day.day, tzinfo=TIMEZONE).astimezone(UTC)
+    return start, start + timedelta(days=1)
+
+
+def forecast(today_count: int, now: datetime) -> int | None:
+    """Today's count scaled to a whole day; None in the first hour (too noisy to say)."""
+    local = now.astimezone(TIMEZONE)
+    hours = local.hour + local.minute / 60 + local.second / 3600
+    if hours < 1:
+        return None
+    return round(today_count * 24 / hours)
+
+
+def hourly_by_vn_day(stats: list[dict[str, Any]]) -> dict[date, int]:
+    """Sum the API's UTC hourly buckets into Vietnamese days."""
+    days: dict[date, int] = {}
+    for entry in stats:
+        utc_day = date.fromisoformat(str(entry["day"]))
+        for hour, count in enumerate(entry.get("hourly") or []):
+            moment = datetime(utc_day.year, utc_day.month, utc_day.day, hour, tzinfo=UTC)
+            key = vn_day(moment)
+            days[key] = days.get(key, 0) + (parse_count(count) or 0)
+    return days
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Exact figures by Vietnamese day, taken at build time."""
+
+    taken: datetime
+    values: dict[str, int]
+
+    def shown(self, row: str) -> str:
+        value = self.values.get(row)
+        return format_number(value) if value is not None else "—"
+
+    @property
+    def day(self) -> str:
+        return vn_day(self.taken).isoformat()
+
+    @property
+    def taken_label(self) -> str:
+        return f"cập nhật lúc {self.taken.astimezone(TIMEZONE):%H:%M}"
+
+
+def compute_snapshot(total_all: int, day_counts: dict[date, int], offset: int, now: datetime) -> Snapshot:
+    today = vn_day(now)
+    monday = today - timedelta(days=today.weekday())
+    values = {
+        "today": day_counts.get(today, 0),
+        "yesterday": day_counts.get(today - timedelta(days=1), 0),
+        "week": sum(c for d, c in day_counts.items() if monday <= d <= today),
+        "month": sum(
+            c for d, c in day_counts.items() if d.year == today.year and d.month == today.month and d <= today
+        ),
+        "total": total_all + offset,
+    }
+    if (f := forecast(values["today"], now)) is not None:
+        values["forecast"] = f
+    return Snapshot(now, values)
+
+
+def _get_json(url: str, token: str, timeout: float) -> Any:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - configured https URL
+        return json.loads(response.read(1_000_000).decode("utf-8"))
+
+
+def _rfc3339(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def fetch_snapshot(
+    config: CounterConfig, token: str, now: datetime, budget: float = 6.0
+) -> tuple[Snapshot | None, str]:
+    """Ask the API for the figures; (None, reason) on any failure. Bounded by `budget` seconds."""
+    deadline = time.monotonic() + budget
+    today = vn_day(now)
+    # The month (for "Tháng này"), the week and yesterday all start on or after this day.
+    first = min(today.replace(day=1), today - timedelta(days=today.weekday()), today - timedelta(days=1))
+    window_start, _ = vn_day_bounds(first)
+    api = f"{config.url}/api/v0/stats/total"
+    try:
+        remaining = deadline - time.monotonic()
+        everything = _get_json(
+            f"{api}?{urlencode({'start': '2000-01-01T00:00:00Z', 'end': _rfc3339(now)})}",
+            token,
+            min(config.timeout, remaining),
+        )
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return None, "hết thời gian chờ"
+        recent = _get_json(
+            f"{api}?{urlencode({'start': _rfc3339(window_start), 'end': _rfc3339(now)})}",
+            token,
+            min(config.timeout, remaining),
+        )
+        total = parse_count(everything.get("total"))
+        if total is None or not isinstance(recent.get("stats"), list):
+            return None, "máy chủ trả lời không đúng dạng"
+        return compute_snapshot(total, hourly_by_vn_day(recent["stats"]), config.offset, now), ""
+    except urllib.error.HTTPError as exc:
+        return None, f"máy chủ trả lời HTTP {exc.code}"
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        return None, f"{type(exc).__name__}: {exc}"
