@@ -149,6 +149,7 @@ def main() -> None:
     parser.add_argument("sizes", nargs="+", type=int)
     parser.add_argument("--blog-max", type=int, default=4000, help="largest N also built with Material's blog plugin")
     parser.add_argument("--profile", action="store_true", help="write a pyinstrument profile of the portal build")
+    parser.add_argument("--keep", action="store_true", help="keep the generated projects under bench/out/")
     args = parser.parse_args()
     rows = []
     for n in args.sizes:
@@ -160,7 +161,8 @@ def main() -> None:
         blog = measure(write_blog(root / "blog", posts)) if n <= args.blog_max else None
         rows.append((n, portal, blog))
         print_row(n, portal, blog, flush=True)
-        shutil.rmtree(root, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
     print(
         "\n| articles | portal: time | peak memory | output | pages | Material blog: time | peak memory | output | blog time ÷ portal time |"
     )

@@ -2,6 +2,11 @@
 
 No portal logic lives here, so a move to ProperDocs (which runs this file
 unchanged) or to another generator replaces only this mapping.
+
+Ordinary pages and the first page of each category (they are in the menu) go through
+MkDocs as usual. Articles and the other listing pages are written by the portal in
+`on_post_build` through a cached shell of the same Material templates (see
+`chibo/render.py`): that is what keeps a build linear and fast at 10,000 articles.
 """
 
 from __future__ import annotations
@@ -13,17 +18,20 @@ import re
 from typing import Any
 
 # The hook file's folder is on sys.path only while this file is first executed.
-from chibo.articles import ARTICLES_DIR, ArticleReader
+from chibo.articles import ARTICLES_DIR, ArticleReader, article_body
 from chibo.catalog import Catalog, build_catalog, now_in_vietnam
 from chibo.config import PortalConfig, load_portal_config
 from chibo.counter import FORECAST_HELP, LABELS, Snapshot, fetch_snapshot
 from chibo.errors import ContentError, ContentErrors
-from chibo.feeds import SitemapEntry, news_article_jsonld, rss, sitemap
+from chibo.feeds import SitemapEntry, absolute, news_article_jsonld, rss, sitemap
 from chibo.index import SiteIndex, build_index
 from chibo.listings import Home, Listing, build_home, build_listings
+from chibo.render import BodyRenderer, Shell, slot
 from chibo.text import format_day, format_number, nfc, slugify, slugify_anchor
+from mkdocs.commands.build import get_context
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.toc import get_toc
 
 log = logging.getLogger("mkdocs.plugins.chibo")
 # Counter problems are shown but never fail a --strict build: not under the "mkdocs" logger.
@@ -47,11 +55,34 @@ class _State:
         self.home: Home | None = None
         self.errors: list[ContentError] = []
         self.reader = ArticleReader()
-        self.pages: list[tuple[str, str]] = []  # (src_uri, url) of every page written
+        self.bodies = BodyRenderer()
         self.snapshot: Snapshot | None = None
+        self.files: Files | None = None
+        self.nav: Any = None
+        self.env: Any = None
+        self.targets: dict[str, str] = {}  # source path -> site path of every file, for links
+        self.pages: list[tuple[str, Any]] = []  # (url, lastmod) of pages MkDocs wrote
 
 
 state = _State()
+
+
+class _PageStub:
+    """What Material's templates read of a page, for pages the portal writes itself."""
+
+    def __init__(self, url: str, title: str, description: str, canonical: str) -> None:
+        self.url = url
+        self.title = title
+        self.meta = {"title": title, "description": description}
+        self.canonical_url = canonical
+        self.toc: list[Any] = []
+        self.previous_page = self.next_page = self.parent = None
+        self.is_homepage = False
+        self.is_page = True
+        self.is_section = self.is_link = False
+        self.active = False
+        self.ancestors: list[Any] = []
+        self.edit_url = None
 
 
 def _fail(errors: list[ContentError]) -> None:
@@ -67,7 +98,6 @@ def on_config(config: Any) -> Any:
         state.portal = load_portal_config(config.extra)
     except ContentErrors as exc:
         raise PluginError(exc.report()) from None
-    state.snapshot = _counter_snapshot(state.portal)
     if not config.site_url:
         _fail(
             [
@@ -76,14 +106,14 @@ def on_config(config: Any) -> Any:
                 )
             ]
         )
+    state.snapshot = _counter_snapshot(state.portal)
     # Heading anchors use the portal's slug (Python-Markdown's default drops đ).
     if "toc" not in config.markdown_extensions:
         config.markdown_extensions.append("toc")
     config.mdx_configs.setdefault("toc", {})["slugify"] = slugify_anchor
     # The categories are the top menu, right after the home page.
     if config.nav:
-        entries = [{c.name: f"{c.slug}/index.md"} for c in state.portal.categories]
-        config.nav[1:1] = entries
+        config.nav[1:1] = [{c.name: f"{c.slug}/index.md"} for c in state.portal.categories]
     return config
 
 
@@ -118,11 +148,21 @@ def on_files(files: Files, config: Any) -> Files:
     index = build_index(catalog.published, state.portal)
     listings = build_listings(index, state.portal)
 
-    kept = [f for f in files if f.src_uri not in article_files or f.src_uri in catalog.published]
-    for file in kept:
-        if (article := catalog.published.get(file.src_uri)) is not None:
+    kept = []
+    for file in files:
+        article = catalog.published.get(file.src_uri)
+        if file.src_uri not in article_files:
+            kept.append(file)
+        elif article is not None and state.command != "serve":
+            # Written by the portal; kept (excluded from MkDocs' own rendering) so that links
+            # from ordinary pages to an article resolve to its URL.
             file.dest_uri = article.dest_path
+            file.inclusion = InclusionLevel.EXCLUDED
+            kept.append(file)
     taken = {f.dest_uri: f.src_uri for f in kept}
+    for article in catalog.published.values():
+        taken.setdefault(article.dest_path, article.src_path)
+    in_menu = {c.url for c in state.portal.categories}
     for listing in listings.values():
         dest = f"{listing.url}index.html"
         if dest in taken:
@@ -133,10 +173,8 @@ def on_files(files: Files, config: Any) -> Files:
                     f"trùng địa chỉ /{listing.url} với trang danh sách «{listing.title}» do cổng tự tạo; hãy đổi tên tệp này",
                 )
             )
-            continue
-        kept.append(
-            File.generated(config, listing.src_uri, content=f"# {listing.title}\n", inclusion=InclusionLevel.NOT_IN_NAV)
-        )
+        elif listing.url in in_menu:
+            kept.append(File.generated(config, listing.src_uri, content=f"# {listing.title}\n"))
     if errors and state.command != "serve":
         _fail(errors)
     # In a preview the server stays up and shows the problems on every page.
@@ -146,20 +184,32 @@ def on_files(files: Files, config: Any) -> Files:
     state.catalog, state.index, state.listings = catalog, index, listings
     state.home = build_home(index, state.portal)
     state.pages = []
-    return Files(kept)
+    files = Files(kept)
+    state.files = files
+    state.targets = {f.src_uri: f.url for f in files}
+    state.targets.update({a.src_path: a.url for a in catalog.published.values()})
+    return files
+
+
+def on_nav(nav: Any, config: Any, files: Files) -> Any:
+    state.nav = nav
+    return nav
 
 
 def on_env(env: Any, config: Any, files: Files) -> Any:
     env.filters["ngay"] = format_day
     env.filters["so"] = format_number
     env.filters["slug"] = slugify
-    env.globals["portal"] = state.portal
-    env.globals["portal_index"] = state.index
-    env.globals["portal_images"] = state.catalog.images
-    env.globals["content_errors"] = [str(e) for e in state.errors]
-    env.globals["counter_snapshot"] = state.snapshot
-    env.globals["counter_labels"] = LABELS
-    env.globals["counter_help"] = FORECAST_HELP
+    env.globals.update(
+        portal=state.portal,
+        portal_index=state.index,
+        portal_images=state.catalog.images,
+        content_errors=[str(e) for e in state.errors],
+        counter_snapshot=state.snapshot,
+        counter_labels=LABELS,
+        counter_help=FORECAST_HELP,
+    )
+    state.env = env
     return env
 
 
@@ -167,49 +217,129 @@ _H1 = re.compile(r"\A\s*#\s+[^\n]*\n?")
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
-    src = page.file.src_uri
     markdown = nfc(markdown)  # decomposed keyboards' text must render as composed
     if isinstance(page.meta.get("title"), str):
         # Material prints the title unescaped in places: make it text, never markup.
         page.meta["title"] = html.escape(nfc(page.meta["title"]), quote=False)
-    if (listing := state.listings.get(src[: -len("index.md")])) is not None and page.file.generated_by:
+    listing = state.listings.get(page.file.src_uri[: -len("index.md")])
+    if listing is not None and page.file.generated_by:
         page.meta["template"] = "listing.html"
         page.meta["title"] = html.escape(listing.title, quote=False)
         return ""
-    article = state.catalog.published.get(src)
-    if article is None:
-        return markdown
-    page.meta["template"] = "article.html"
-    page.meta["title"] = html.escape(article.title, quote=False)
-    page.meta["description"] = html.escape(article.summary)
-    if article.title_from_h1:
-        markdown = _H1.sub("", markdown, count=1)
     return markdown
 
 
 def on_page_context(context: dict[str, Any], page: Any, config: Any, nav: Any) -> dict[str, Any]:
-    src = page.file.src_uri
-    state.pages.append((src, page.url))
-    article = state.catalog.published.get(src)
-    context["article"] = article
-    if article is not None and state.index is not None:
-        image = state.catalog.images.get(src)
-        context["article_image"] = image
-        context["related"] = state.index.related(article)
-        context["newer"] = state.index.newer(article)
-        context["older"] = state.index.older(article)
-        context["jsonld"] = news_article_jsonld(article, config.site_url, config.site_name, image)
-    elif page.file.generated_by:
-        context["listing"] = state.listings.get(page.url)
+    listing = state.listings.get(page.url) if page.file.generated_by else None
+    if listing is not None:
+        context["slots"] = _listing_slots(listing, dict(context), config)
         # rel=prev/next of a listing are its pages, not its neighbours in the menu
         page.previous_page = page.next_page = None
     if page.is_homepage:
         context["home"] = state.home
+    state.pages.append((page.url, listing.lastmod if listing else None))
     return context
+
+
+def _render(name: str, context: dict[str, Any]) -> str:
+    return state.env.get_template(name).render(context)
+
+
+def _listing_slots(listing: Listing, context: dict[str, Any], config: Any) -> dict[str, str]:
+    context.update(listing=listing, canonical=absolute(config.site_url, listing.url))
+    return {
+        "head": _render("partials/portal/listing-head.html", context),
+        "content": _render("partials/portal/listing-content.html", context),
+        "toc": "",
+    }
+
+
+def _shell(template: str, depth: int, config: Any) -> tuple[Shell, dict[str, Any]]:
+    """Render `template` once for pages `depth` folders deep, with slots for what differs."""
+    stub = _PageStub("_/" * depth, slot("title"), slot("description"), slot("canonical"))
+    context = get_context(state.nav, state.files, config, stub)
+    shell_context = dict(context, slots={"head": slot("head"), "content": slot("content"), "toc": slot("toc")})
+    return Shell.parse(_render(template, shell_context)), dict(context)
+
+
+def _write(site_dir: str, path: str, text: str) -> None:
+    target = os.path.join(site_dir, path)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def _write_articles(config: Any) -> list[SitemapEntry]:
+    assert state.index is not None
+    published = state.catalog.published
+    jobs = []
+    for src_path, article in published.items():
+        with open(os.path.join(config.docs_dir, src_path), "rb") as f:
+            jobs.append((src_path, article.url, article_body(f.read(), article)))
+    bodies = state.bodies.render_all(jobs, state.targets, config.markdown_extensions, config.mdx_configs)
+    for src_path, body in bodies.items():
+        for link in body.unresolved:
+            log.warning(f"Bài docs/{src_path} có liên kết tới '{link}' nhưng không tìm thấy tệp này.")
+    shell, base = _shell("article.html", 4, config)
+    toc_template = state.env.get_template("partials/portal/toc.html")
+    entries = []
+    for src_path, article in published.items():
+        body = bodies[src_path]
+        canonical = absolute(config.site_url, article.url)
+        title = html.escape(article.title, quote=False)
+        description = html.escape(article.summary)
+        page = _PageStub(article.url, title, description, canonical)
+        page.toc = get_toc(body.toc)  # type: ignore[assignment]
+        image = state.catalog.images.get(src_path)
+        context = dict(
+            base,
+            page=page,
+            article=article,
+            body=body.html,
+            canonical=canonical,
+            article_image=image,
+            related=state.index.related(article),
+            newer=state.index.newer(article),
+            older=state.index.older(article),
+            jsonld=news_article_jsonld(article, config.site_url, config.site_name, image),
+        )
+        values = {
+            "title": title,
+            "description": description,
+            "canonical": canonical,
+            "head": _render("partials/portal/article-head.html", context),
+            "content": _render("partials/portal/article-content.html", context),
+            "toc": toc_template.render(context) if body.toc else "",
+        }
+        _write(config.site_dir, article.dest_path, shell.fill(values))
+        entries.append(SitemapEntry(article.url, article.date))
+    return entries
+
+
+def _write_listings(config: Any) -> list[SitemapEntry]:
+    in_menu = {c.url for c in state.portal.categories} if state.portal else set()
+    shells: dict[int, tuple[Shell, dict[str, Any]]] = {}
+    entries = []
+    for url, listing in state.listings.items():
+        if url in in_menu:
+            continue  # rendered by MkDocs, in the menu
+        depth = url.count("/")
+        if depth not in shells:
+            shells[depth] = _shell("listing.html", depth, config)
+        shell, base = shells[depth]
+        canonical = absolute(config.site_url, url)
+        title = html.escape(listing.title, quote=False)
+        context = dict(base, page=_PageStub(url, title, "", canonical))
+        values = _listing_slots(listing, context, config)
+        values.update(title=title, description="", canonical=canonical)
+        _write(config.site_dir, f"{url}index.html", shell.fill(values))
+        entries.append(SitemapEntry(url, listing.lastmod))
+    return entries
 
 
 def on_post_build(config: Any) -> None:
     assert state.portal is not None and state.index is not None
+    entries = _write_articles(config) + _write_listings(config)
     site_url, site_dir = config.site_url, config.site_dir
     _write(
         site_dir,
@@ -239,22 +369,10 @@ def on_post_build(config: Any) -> None:
                 state.catalog.images,
             ),
         )
-    entries = []
     newest = state.index.newest[0].date if state.index.newest else None
-    for src, url in state.pages:
-        article = state.catalog.published.get(src)
-        listing = state.listings.get(url)
-        lastmod = article.date if article else listing.lastmod if listing else newest
-        entries.append(SitemapEntry(url, lastmod))
+    entries += [SitemapEntry(url, lastmod or newest) for url, lastmod in state.pages]
     _write(site_dir, "sitemap.xml", sitemap(site_url, sorted(entries, key=lambda e: e.path)))
     # MkDocs' own compressed copy lists pages without our dates: drop it rather than disagree.
     gz = os.path.join(site_dir, "sitemap.xml.gz")
     if os.path.exists(gz):
         os.remove(gz)
-
-
-def _write(site_dir: str, path: str, text: str) -> None:
-    target = os.path.join(site_dir, path)
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    with open(target, "w", encoding="utf-8") as f:
-        f.write(text)

@@ -269,6 +269,17 @@ def read_article(
     )
 
 
+def article_body(raw: bytes, article: Article) -> str:
+    """The Markdown body of an article's file: NFC, without front matter or the headline line."""
+    text = nfc(raw.decode("utf-8-sig")).replace("\r\n", "\n")
+    if _HANDLER.detect(text):
+        text = _HANDLER.split(text)[1]
+    text = text.lstrip("\n")
+    if article.title_from_h1:
+        text = re.sub(r"\A#\s+[^\n]*\n?", "", text, count=1)
+    return text
+
+
 class ArticleReader:
     """Reads articles, keeping each result until the file's content changes.
 

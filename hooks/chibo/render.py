@@ -1,0 +1,160 @@
+"""Write stage: article bodies through Python-Markdown, and pages through a cached shell.
+
+MkDocs renders each page through the whole Material template (header, menu, sidebar,
+footer), which costs more than the article itself. Every article sits at the same
+depth (`bai-viet/YYYY/MM/slug/`), so that chrome is identical for all of them: it is
+rendered once with placeholders (a `Shell`) and each page only fills in its own parts.
+Bodies are cached by content hash, so an unchanged article is not converted again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+# Private-use characters: survive HTML escaping and never occur in real text.
+_MARK = "\ue000"
+
+
+def slot(name: str) -> str:
+    return f"{_MARK}{name}{_MARK}"
+
+
+def relative_url(target: str, page_url: str) -> str:
+    """URL of site path `target` relative to the page at `page_url` (both without a leading '/')."""
+    base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url) + "/"
+    rel = posixpath.relpath("/" + target, "/" + base)
+    if (target.endswith("/") or target == "") and not rel.endswith("/"):
+        rel += "/"
+    return rel
+
+
+@dataclass
+class Shell:
+    """A rendered page split at its slots: filling it is a join, not a template render."""
+
+    parts: list[str]
+    names: list[str]
+
+    @classmethod
+    def parse(cls, html: str) -> Shell:
+        pieces = html.split(_MARK)
+        # even indexes: literal text; odd: slot names
+        return cls(parts=pieces[0::2], names=pieces[1::2])
+
+    def fill(self, values: dict[str, str]) -> str:
+        out = [self.parts[0]]
+        for name, text in zip(self.names, self.parts[1:], strict=True):
+            out.append(values[name])
+            out.append(text)
+        return "".join(out)
+
+
+@dataclass(frozen=True)
+class Body:
+    html: str
+    toc: list[dict[str, Any]]
+    unresolved: tuple[str, ...]  # relative links that point at no file
+
+
+class _Links(Treeprocessor):
+    """Rewrite relative links and image sources the way MkDocs does: from the source file's
+    folder to the page's URL, `.md` targets to their pages."""
+
+    def __init__(self, md: markdown.Markdown, state: _LinkState):
+        super().__init__(md)
+        self.state = state
+
+    def run(self, root: ET.Element) -> None:
+        for element in root.iter():
+            attr = (
+                "href" if element.tag == "a" else "src" if element.tag in ("img", "source", "video", "audio") else None
+            )
+            value = element.get(attr) if attr else None
+            if value:
+                element.set(attr, self.state.rewrite(value))
+
+
+@dataclass
+class _LinkState:
+    targets: dict[str, str]  # source path -> site path, for every file of the site
+    src_path: str = ""
+    page_url: str = ""
+    unresolved: list[str] = field(default_factory=list)
+
+    def rewrite(self, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme or parts.netloc or value.startswith(("#", "/")) or not parts.path:
+            return value
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(self.src_path), unquote(parts.path)))
+        site_path = self.targets.get(target)
+        if site_path is None:
+            self.unresolved.append(value)
+            return value
+        url = relative_url(site_path, self.page_url)
+        if parts.query:
+            url += "?" + parts.query
+        if parts.fragment:
+            url += "#" + parts.fragment
+        return url
+
+
+class _LinkExtension(Extension):
+    def __init__(self, state: _LinkState):
+        super().__init__()
+        self.state = state
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's API
+        md.treeprocessors.register(_Links(md, self.state), "portal_links", 0)
+
+
+class BodyRenderer:
+    """Article bodies to HTML with the site's Markdown extensions, cached by content hash."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, tuple[str, Body]] = {}
+
+    def render_all(
+        self,
+        jobs: Iterable[tuple[str, str, str]],  # (src_path, page_url, markdown)
+        targets: dict[str, str],
+        extensions: list[Any],
+        configs: dict[str, dict[str, Any]],
+    ) -> dict[str, Body]:
+        fingerprint = hashlib.sha1(repr((sorted(targets.items()), extensions, sorted(configs))).encode()).hexdigest()
+        state = _LinkState(targets)
+        md: markdown.Markdown | None = None
+        bodies: dict[str, Body] = {}
+        for src_path, page_url, text in jobs:
+            key = hashlib.sha1(f"{fingerprint}\0{page_url}\0{text}".encode()).hexdigest()
+            cached = self._cache.get(src_path)
+            if cached and cached[0] == key:
+                bodies[src_path] = cached[1]
+                continue
+            if md is None:
+                md = markdown.Markdown(extensions=[*extensions, _LinkExtension(state)], extension_configs=configs)
+            state.src_path, state.page_url, state.unresolved = src_path, page_url, []
+            md.reset()
+            html = md.convert(text)
+            body = Body(html, list(getattr(md, "toc_tokens", [])), tuple(state.unresolved))
+            self._cache[src_path] = (key, body)
+            bodies[src_path] = body
+        return bodies
+
+
+def fill_pages(shell: Shell, pages: Iterable[tuple[str, dict[str, str]]], write: Callable[[str, str], None]) -> int:
+    """Write each (path, slot values) through the shell; return how many."""
+    count = 0
+    for path, values in pages:
+        write(path, shell.fill(values))
+        count += 1
+    return count
