@@ -15,6 +15,7 @@ import html
 import logging
 import os
 import re
+import time
 from typing import Any
 
 # The hook file's folder is on sys.path only while this file is first executed.
@@ -26,7 +27,7 @@ from chibo.errors import ContentError, ContentErrors
 from chibo.feeds import SitemapEntry, absolute, news_article_jsonld, rss, sitemap
 from chibo.index import SiteIndex, build_index
 from chibo.listings import Home, Listing, build_home, build_listings
-from chibo.render import BodyRenderer, Shell, slot
+from chibo.render import BodyRenderer, Shell, run_forked, slot
 from chibo.text import format_day, format_number, nfc, slugify, slugify_anchor
 from mkdocs.commands.build import get_context
 from mkdocs.exceptions import PluginError
@@ -62,6 +63,7 @@ class _State:
         self.env: Any = None
         self.targets: dict[str, str] = {}  # source path -> site path of every file, for links
         self.pages: list[tuple[str, Any]] = []  # (url, lastmod) of pages MkDocs wrote
+        self.cards: dict[tuple[str, bool, bool, bool], str] = {}
 
 
 state = _State()
@@ -196,6 +198,21 @@ def on_nav(nav: Any, config: Any, files: Files) -> Any:
     return nav
 
 
+_CARD_BASE = "\ue001"  # stands for the page's base_url in a cached card
+
+
+def _card(item: Any, base_url: str, images: bool, summary: bool, category: bool) -> str:
+    """An article's card in a listing: rendered once per build and variant, then reused."""
+    key = (item.src_path, images, summary, category)
+    card = state.cards.get(key)
+    if card is None:
+        card = state.env.get_template("partials/portal/card.html").render(
+            item=item, base_url=_CARD_BASE, show_images=images, show_summary=summary, show_category=category
+        )
+        state.cards[key] = card
+    return card.replace(_CARD_BASE, base_url)
+
+
 def on_env(env: Any, config: Any, files: Files) -> Any:
     env.filters["ngay"] = format_day
     env.filters["so"] = format_number
@@ -208,7 +225,9 @@ def on_env(env: Any, config: Any, files: Files) -> Any:
         counter_snapshot=state.snapshot,
         counter_labels=LABELS,
         counter_help=FORECAST_HELP,
+        portal_card=_card,
     )
+    state.cards = {}
     state.env = env
     return env
 
@@ -259,7 +278,10 @@ def _shell(template: str, depth: int, config: Any) -> tuple[Shell, dict[str, Any
     stub = _PageStub("_/" * depth, slot("title"), slot("description"), slot("canonical"))
     context = get_context(state.nav, state.files, config, stub)
     shell_context = dict(context, slots={"head": slot("head"), "content": slot("content"), "toc": slot("toc")})
-    return Shell.parse(_render(template, shell_context)), dict(context)
+    base = dict(context, features=config.theme.get("features") or [])
+    # Material's partials expect the translations that base.html imports once per page.
+    base["lang"] = state.env.get_template("partials/language.html").make_module(base)
+    return Shell.parse(_render(template, shell_context)), base
 
 
 def _write(site_dir: str, path: str, text: str) -> None:
@@ -269,22 +291,42 @@ def _write(site_dir: str, path: str, text: str) -> None:
         f.write(text)
 
 
+def _workers() -> int:
+    """Processes for writing pages: the cores of the machine on a build (CHIBO_WORKERS overrides),
+    one in a preview, where the per-article cache must live in the server's process."""
+    if state.command != "build":
+        return 1
+    return int(os.environ.get("CHIBO_WORKERS") or min(os.cpu_count() or 1, 4))
+
+
 def _write_articles(config: Any) -> list[SitemapEntry]:
+    """Every published article, in parallel on a build (fork), serially in a preview (cache)."""
+    paths = list(state.catalog.published)
+    workers = _workers()
+    results = run_forked(lambda part: _write_article_slice(part, config), paths, workers)
+    entries: list[SitemapEntry] = []
+    for part_entries, unresolved in results:
+        entries += part_entries
+        for src_path, link in unresolved:
+            log.warning(f"Bài docs/{src_path} có liên kết tới '{link}' nhưng không tìm thấy tệp này.")
+    return entries
+
+
+def _write_article_slice(paths: list[str], config: Any) -> tuple[list[SitemapEntry], list[tuple[str, str]]]:
     assert state.index is not None
     published = state.catalog.published
     jobs = []
-    for src_path, article in published.items():
+    for src_path in paths:
+        article = published[src_path]
         with open(os.path.join(config.docs_dir, src_path), "rb") as f:
             jobs.append((src_path, article.url, article_body(f.read(), article)))
     bodies = state.bodies.render_all(jobs, state.targets, config.markdown_extensions, config.mdx_configs)
-    for src_path, body in bodies.items():
-        for link in body.unresolved:
-            log.warning(f"Bài docs/{src_path} có liên kết tới '{link}' nhưng không tìm thấy tệp này.")
     shell, base = _shell("article.html", 4, config)
-    toc_template = state.env.get_template("partials/portal/toc.html")
-    entries = []
-    for src_path, article in published.items():
-        body = bodies[src_path]
+    toc_template = state.env.get_template("partials/toc.html")
+    entries, unresolved = [], []
+    for src_path in paths:
+        article, body = published[src_path], bodies[src_path]
+        unresolved += [(src_path, link) for link in body.unresolved]
         canonical = absolute(config.site_url, article.url)
         title = html.escape(article.title, quote=False)
         description = html.escape(article.summary)
@@ -313,16 +355,21 @@ def _write_articles(config: Any) -> list[SitemapEntry]:
         }
         _write(config.site_dir, article.dest_path, shell.fill(values))
         entries.append(SitemapEntry(article.url, article.date))
-    return entries
+    return entries, unresolved
 
 
 def _write_listings(config: Any) -> list[SitemapEntry]:
     in_menu = {c.url for c in state.portal.categories} if state.portal else set()
+    urls = [url for url in state.listings if url not in in_menu]  # those in the menu are MkDocs pages
+    workers = _workers()
+    return [e for part in run_forked(lambda part: _write_listing_slice(part, config), urls, workers) for e in part]
+
+
+def _write_listing_slice(urls: list[str], config: Any) -> list[SitemapEntry]:
     shells: dict[int, tuple[Shell, dict[str, Any]]] = {}
     entries = []
-    for url, listing in state.listings.items():
-        if url in in_menu:
-            continue  # rendered by MkDocs, in the menu
+    for url in urls:
+        listing = state.listings[url]
         depth = url.count("/")
         if depth not in shells:
             shells[depth] = _shell("listing.html", depth, config)
@@ -339,7 +386,12 @@ def _write_listings(config: Any) -> list[SitemapEntry]:
 
 def on_post_build(config: Any) -> None:
     assert state.portal is not None and state.index is not None
-    entries = _write_articles(config) + _write_listings(config)
+    started = time.perf_counter()
+    entries = _write_articles(config)
+    log.debug(f"portal: {len(entries)} articles written in {time.perf_counter() - started:.2f} s")
+    started = time.perf_counter()
+    entries += _write_listings(config)
+    log.debug(f"portal: listings written in {time.perf_counter() - started:.2f} s")
     site_url, site_dir = config.site_url, config.site_dir
     _write(
         site_dir,

@@ -10,6 +10,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 import yaml
@@ -23,7 +24,11 @@ ARTICLES_DIR = "bai-viet/"
 DATE_FORMATS = "2023-11-30, 2023-11-30 08:30, 30/11/2023 hoặc 30/11/2023 08:30"
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's loader when present: front matter is read for every article on every build.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """SafeLoader that leaves dates as written, so that one parser reads them all
     (and '2025-13-45' becomes our message, not a Python ValueError)."""
 
@@ -57,12 +62,12 @@ class Article:
     image_line: int = 1  # where "image:" stands, for errors found later
     content_hash: str = ""
 
-    @property
+    @cached_property
     def url(self) -> str:
         """Independent of the category, so moving an article keeps its link."""
         return f"bai-viet/{self.date:%Y}/{self.date:%m}/{self.slug}/"
 
-    @property
+    @cached_property
     def dest_path(self) -> str:
         return f"{self.url}index.html"
 

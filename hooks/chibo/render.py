@@ -158,3 +158,46 @@ def fill_pages(shell: Shell, pages: Iterable[tuple[str, dict[str, str]]], write:
         write(path, shell.fill(values))
         count += 1
     return count
+
+
+def run_forked(func: Callable[[list[Any]], Any], items: list[Any], workers: int) -> list[Any]:
+    """Run `func` over `workers` interleaved slices of `items` in forked processes.
+
+    Fork shares everything the build already holds (configuration, templates, index)
+    without pickling it; only each slice's result comes back through a pipe. Falls back
+    to one process where fork is unavailable or not worth it.
+    """
+    import multiprocessing
+
+    if workers < 2 or len(items) < 2 * workers or "fork" not in multiprocessing.get_all_start_methods():
+        return [func(items)]
+    ctx = multiprocessing.get_context("fork")
+    slices = [items[i::workers] for i in range(workers)]
+    channels = []
+    for part in slices:
+        receiver, sender = ctx.Pipe(duplex=False)
+        process = ctx.Process(target=_child, args=(func, part, sender))
+        process.start()
+        sender.close()
+        channels.append((process, receiver))
+    results = []
+    for process, receiver in channels:
+        ok, value = receiver.recv()
+        process.join()
+        if not ok:
+            raise RuntimeError(f"a build worker failed:\n{value}")
+        results.append(value)
+    return results
+
+
+def _child(func: Callable[[list[Any]], Any], part: list[Any], sender: Any) -> None:
+    import os
+    import traceback
+
+    try:
+        sender.send((True, func(part)))
+    except BaseException:  # noqa: BLE001 - reported to the parent, which fails the build
+        sender.send((False, traceback.format_exc()))
+    finally:
+        sender.close()
+        os._exit(0)  # skip the parent's atexit handlers and buffered output in the child

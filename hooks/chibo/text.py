@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -35,6 +36,7 @@ def fold(text: str) -> str:
     return stripped.lower()
 
 
+@lru_cache(maxsize=65536)
 def slugify(text: str, separator: str = "-") -> str:
     """ASCII, lower-case slug: 'Đảng bộ tổ chức' -> 'dang-bo-to-chuc'."""
     return _NON_SLUG.sub(separator, fold(text)).strip(separator)
@@ -45,6 +47,7 @@ def slugify_anchor(value: str, separator: str, unicode: bool = False) -> str:
     return slugify(value, separator)
 
 
+@lru_cache(maxsize=8192)  # Babel is slow and a listing shows the same dates again and again
 def format_day(value: date | datetime, with_time: bool = False) -> str:
     """'Thứ Năm, 30/11/2023' (and ' 08:30' when the time was given)."""
     day = format_date(value, "EEEE, dd/MM/yyyy", locale=LOCALE)
