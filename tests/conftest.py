@@ -3,11 +3,12 @@ hooks, templates and configuration, and read the result with a real HTML parser.
 
 from __future__ import annotations
 
+import http.server
 import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,12 @@ from bs4 import BeautifulSoup
 REPO = Path(__file__).resolve().parent.parent
 MODEL_ARTICLE = REPO / "docs/bai-viet/2023/mot-so-giai-phap-nang-cao-chat-luong-sinh-hoat-chi-bo.md"
 MODEL_URL = "bai-viet/2023/11/mot-so-giai-phap-tiep-tuc-nang-cao-chat-luong-sinh-hoat-chi-bo/"
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+QUIET = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+
+def build_env() -> dict[str, str]:
+    """The environment as the test left it (monkeypatch included), without MkDocs' notice."""
+    return {**os.environ, **QUIET}
 
 
 def article(title: str, date: str, category: str, body: str = "Nội dung bài viết.", **fields: Any) -> str:
@@ -54,7 +60,7 @@ class Site:
         cmd = [sys.executable, "-m", tool, "build", "-f", str(self.root / "mkdocs.yml")]
         if strict:
             cmd.append("--strict")
-        result = subprocess.run(cmd, capture_output=True, text=True, env=ENV, cwd=self.root, timeout=600)
+        result = subprocess.run(cmd, capture_output=True, text=True, env=build_env(), cwd=self.root, timeout=600)
         if check and result.returncode != 0:
             raise AssertionError(f"build failed ({result.returncode}):\n{result.stderr}")
         return result
@@ -105,3 +111,26 @@ def new_site(tmp_path: Path) -> Callable[..., Site]:
         return make_site(tmp_path / "project", articles, **kwargs)
 
     return factory
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed: apt-get install chromium")
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield b
+        b.close()

@@ -10,7 +10,7 @@ import time
 import urllib.request
 
 import pytest
-from conftest import ENV, article
+from conftest import article, build_env
 
 
 def failing_build(site) -> str:
@@ -139,7 +139,7 @@ def test_serve_keeps_running_and_shows_the_error(new_site) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env=ENV,
+        env=build_env(),
         cwd=site.root,
     )
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Container
 from dataclasses import dataclass, field
@@ -13,6 +14,11 @@ from .text import TIMEZONE
 
 
 def now_in_vietnam() -> datetime:
+    """The build's "now"; CHIBO_NOW (ISO 8601) fixes it, for tests and for previewing a schedule."""
+    fixed = os.environ.get("CHIBO_NOW", "").strip()
+    if fixed:
+        moment = datetime.fromisoformat(fixed)
+        return (moment if moment.tzinfo else moment.replace(tzinfo=TIMEZONE)).astimezone(TIMEZONE)
     return datetime.now(TIMEZONE)
 
 

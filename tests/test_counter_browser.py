@@ -1,0 +1,120 @@
+"""The counter box and the contact buttons in headless Chromium, against the test server."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+
+import pytest
+from conftest import MODEL_URL, Quiet, make_site
+from goatcounter import GoatCounterStub
+
+BUTTONS = {"zalo": "0905 123 456", "messenger": "ctxhdanang", "facebook": "ctxhdanang", "hotline": "02362 214.668"}
+
+
+@pytest.fixture
+def counter_site(tmp_path) -> Iterator[tuple[str, GoatCounterStub]]:
+    stub = GoatCounterStub(total=1_000_000).start()
+
+    def configure(config: dict) -> None:
+        config["extra"]["portal"]["counter"] = {"url": stub.url, "offset": 6835657, "allow_local": True, "timeout": 2}
+        config["extra"]["portal"]["buttons"] = BUTTONS
+
+    site = make_site(tmp_path / "site", configure=configure)
+    site.build()
+    handler = functools.partial(Quiet, directory=str(site.out))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/", stub
+    httpd.shutdown()
+    stub.stop()
+
+
+def _open(browser, url: str, dnt: bool = False, width: int = 1280):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    if dnt:
+        page.add_init_script("Object.defineProperty(Navigator.prototype, 'doNotTrack', {get: () => '1'});")
+    page.goto(url)
+    return context, page
+
+
+def _rows(page) -> dict[str, str]:
+    return page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('.portal-box--counter [data-row]')]
+            .map(r => [r.dataset.row, r.querySelector('[data-value]').textContent.trim()]))"""
+    )
+
+
+def test_box_fills_in_and_page_view_is_counted(browser, counter_site) -> None:
+    base, stub = counter_site
+    context, page = _open(browser, base + MODEL_URL)
+    page.wait_for_function("document.querySelector('[data-row=total] [data-value]').textContent.trim() !== '—'")
+    rows = _rows(page)
+    assert rows["total"] == "7.835.657"
+    assert rows["today"] == "300" and rows["yesterday"] == "300"  # 1 + 2 + ... + 24 per UTC day
+    assert rows["forecast"] == "—" or rows["forecast"].replace(".", "").isdigit()
+    page.wait_for_timeout(300)
+    assert [hit["p"][0] for hit in stub.hits] == ["/" + MODEL_URL]
+    assert page.errors == []
+    context.close()
+
+
+def test_do_not_track_is_not_counted(browser, counter_site) -> None:
+    base, stub = counter_site
+    context, page = _open(browser, base, dnt=True)
+    page.wait_for_timeout(500)
+    assert stub.hits == []
+    context.close()
+
+
+@pytest.mark.parametrize("mode", ["down", "slow", "forbidden", "garbage"])
+def test_box_survives_a_bad_server(browser, counter_site, mode) -> None:
+    base, stub = counter_site
+    if mode == "down":
+        stub.stop()
+    else:
+        stub.mode, stub.delay = mode, 5
+    context, page = _open(browser, base + MODEL_URL)
+    page.wait_for_timeout(2600 if mode == "slow" else 600)  # the box gives up after 2 s
+    assert set(_rows(page).values()) == {"—"}
+    assert page.errors == []
+    assert page.locator("h1").inner_text().startswith("Một số giải pháp")
+    context.close()
+
+
+def test_contact_buttons(browser, counter_site) -> None:
+    base, _ = counter_site
+    context, page = _open(browser, base)
+    links = page.locator(".portal-buttons a")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert hrefs == [
+        "https://zalo.me/0905123456",
+        "https://m.me/ctxhdanang",
+        "https://www.facebook.com/ctxhdanang",
+        "tel:02362214668",
+    ]
+    assert page.get_by_role("link", name="Gọi đường dây nóng").count() == 1
+    assert page.get_by_role("link", name="Nhắn tin Zalo").count() == 1
+    page.emulate_media(media="print")
+    assert not page.locator(".portal-buttons").is_visible()
+    context.close()
+
+
+def test_contact_buttons_do_not_cover_content_on_a_phone(browser, counter_site) -> None:
+    base, _ = counter_site
+    context, page = _open(browser, base + MODEL_URL, width=360)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_timeout(200)
+    bar = page.locator(".portal-buttons").bounding_box()
+    last_line = page.locator(".portal-identity p").last.bounding_box()
+    assert last_line["y"] + last_line["height"] <= bar["y"]
+    for i in range(4):
+        box = page.locator(".portal-buttons a").nth(i).bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44  # touch target
+    context.close()
