@@ -133,6 +133,8 @@ def measure(config: Path, profile: Path | None = None) -> dict:
             str(config),
         ]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if profile:
+        env["CHIBO_WORKERS"] = "1"  # a profile of one process shows all of the work
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=config.parent)
     _, status, usage = os.wait4(proc.pid, 0)
