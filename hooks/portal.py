@@ -28,6 +28,7 @@ from chibo.feeds import SitemapEntry, absolute, news_article_jsonld, rss, sitema
 from chibo.index import SiteIndex, build_index
 from chibo.listings import Home, Listing, build_home, build_listings
 from chibo.render import BodyRenderer, Shell, run_forked, slot
+from chibo.search import BUNDLE_DIR, d_words, run_pagefind
 from chibo.text import format_day, format_number, nfc, slugify, slugify_anchor
 from mkdocs.commands.build import get_context
 from mkdocs.exceptions import PluginError
@@ -35,6 +36,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
 log = logging.getLogger("mkdocs.plugins.chibo")
+SEARCH_PAGE = "tim-kiem/index.md"
 # Counter problems are shown but never fail a --strict build: not under the "mkdocs" logger.
 counter_log = logging.getLogger("chibo.counter")
 if not counter_log.handlers:
@@ -164,6 +166,23 @@ def on_files(files: Files, config: Any) -> Files:
     taken = {f.dest_uri: f.src_uri for f in kept}
     for article in catalog.published.values():
         taken.setdefault(article.dest_path, article.src_path)
+    if "tim-kiem/index.html" in taken:
+        errors.append(
+            ContentError(
+                f"docs/{taken['tim-kiem/index.html']}",
+                1,
+                "trùng địa chỉ /tim-kiem/ của trang tìm kiếm; hãy đổi tên tệp này",
+            )
+        )
+    else:
+        kept.append(
+            File.generated(
+                config,
+                SEARCH_PAGE,
+                content="---\ntemplate: search.html\ntitle: Tìm kiếm\n---\n",
+                inclusion=InclusionLevel.NOT_IN_NAV,
+            )
+        )
     in_menu = {c.url for c in state.portal.categories}
     for listing in listings.values():
         dest = f"{listing.url}index.html"
@@ -344,6 +363,7 @@ def _write_article_slice(paths: list[str], config: Any) -> tuple[list[SitemapEnt
             newer=state.index.newer(article),
             older=state.index.older(article),
             jsonld=news_article_jsonld(article, config.site_url, config.site_name, image),
+            search_words=d_words(article.title, article.summary, body.html),
         )
         values = {
             "title": title,
@@ -422,8 +442,13 @@ def on_post_build(config: Any) -> None:
             ),
         )
     newest = state.index.newest[0].date if state.index.newest else None
-    entries += [SitemapEntry(url, lastmod or newest) for url, lastmod in state.pages]
+    entries += [SitemapEntry(url, lastmod or newest) for url, lastmod in state.pages if url != "tim-kiem/"]
     _write(site_dir, "sitemap.xml", sitemap(site_url, sorted(entries, key=lambda e: e.path)))
+    # The search index is made from the pages as written, so it holds exactly what was published.
+    ok, output, seconds = run_pagefind(site_dir)
+    if not ok:
+        raise PluginError(f"Không tạo được chỉ mục tìm kiếm (Pagefind):\n{output}")
+    log.debug(f"portal: search index ({BUNDLE_DIR}/) written in {seconds:.2f} s")
     # MkDocs' own compressed copy lists pages without our dates: drop it rather than disagree.
     gz = os.path.join(site_dir, "sitemap.xml.gz")
     if os.path.exists(gz):

@@ -17,3 +17,19 @@
     });
   });
 })();
+
+// "/" or "s" focuses the search box, as in Material; elsewhere the search page opens.
+document.addEventListener("keydown", function (event) {
+  "use strict";
+  if ((event.key !== "/" && event.key !== "s") || event.ctrlKey || event.metaKey || event.altKey) { return; }
+  var target = event.target;
+  if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) { return; }
+  var box = document.getElementById("portal-search-q") || document.querySelector("[data-portal-search-input]");
+  if (box && box.offsetParent !== null) {
+    event.preventDefault();
+    box.focus();
+  } else {
+    var link = document.querySelector(".portal-search-link");
+    if (link) { event.preventDefault(); link.click(); }
+  }
+});

@@ -1,0 +1,165 @@
+"""Search as readers use it, typing with or without diacritics, in headless Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from urllib.parse import quote_plus
+
+import pytest
+from chibo.search import d_words
+from conftest import MODEL_URL, Quiet, article, make_site
+
+ARTICLES = {
+    "bai-viet/a.md": article(
+        "Đảng bộ Trung tâm tổng kết công tác năm 2024",
+        "2024-12-20",
+        "Xây dựng Đảng",
+        body="Hội nghị đánh giá kết quả lãnh đạo thực hiện nhiệm vụ chính trị năm 2024.",
+    ),
+    "bai-viet/b.md": article(
+        "Hướng dẫn thu, nộp đảng phí năm 2025",
+        "2025-01-05",
+        "Thông báo",
+        body="Mức đóng đảng phí của đảng viên được tính theo tiền lương hằng tháng.",
+    ),
+    "bai-viet/c.md": article(
+        "Đăng ký tham gia hội thao",
+        "2025-02-01",
+        "Tin hoạt động",
+        body="Các đơn vị đăng ký danh sách vận động viên trước ngày 15/02.",
+    ),
+    "bai-viet/nhap.md": article(
+        "Bí mật nội bộ chưa duyệt",
+        "2025-01-10",
+        "Thông báo",
+        draft=True,
+        body="Nội dung nháp về đảng phí và quỹ khen thưởng.",
+    ),
+    "bai-viet/hen.md": article(
+        "Kế hoạch tương lai về quỹ khen thưởng", "2099-01-01", "Thông báo", body="Nội dung hẹn giờ về đảng phí."
+    ),
+}
+
+
+def test_d_words_fold_only_d() -> None:
+    assert d_words("Đảng bộ đoàn kết", "<p>đảng phí</p>") == "Dảng doàn dảng"
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory) -> Iterator[str]:
+    site = make_site(tmp_path_factory.mktemp("search"), ARTICLES)
+    site.build()
+    handler = functools.partial(Quiet, directory=str(site.out))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.errors = []
+    pg.requests = []
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.on("request", lambda r: pg.requests.append(r.url))
+    yield pg
+    context.close()
+
+
+def search(page, site_url: str, query: str, category: str = "") -> list[str]:
+    url = f"{site_url}tim-kiem/?q={quote_plus(query)}"
+    if category:
+        url += f"&chuyen-muc={quote_plus(category)}"
+    page.goto(url)
+    page.wait_for_function(
+        "!document.querySelector('[data-portal-search-status]').textContent.startsWith('Đang')"
+        " && document.querySelector('[data-portal-search-status]').textContent !== ''"
+    )
+    return page.locator(".portal-search__result h2").all_inner_texts()
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("dang bo tong ket", "Đảng bộ Trung tâm tổng kết công tác năm 2024"),
+        ("dang phi", "Hướng dẫn thu, nộp đảng phí năm 2025"),
+        ("DANG PHI", "Hướng dẫn thu, nộp đảng phí năm 2025"),
+        ("sinh hoat chi bo", "Một số giải pháp tiếp tục nâng cao chất lượng sinh hoạt chi bộ"),
+        ("đảng phí", "Hướng dẫn thu, nộp đảng phí năm 2025"),
+        ("đăng ký", "Đăng ký tham gia hội thao"),
+    ],
+)
+def test_queries_find_the_right_article(page, site_url, query, first) -> None:
+    results = search(page, site_url, query)
+    assert results and results[0] == first, results
+    assert page.errors == []
+
+
+def test_typed_diacritics_rank_exact_matches_first(page, site_url) -> None:
+    results = search(page, site_url, "đảng")
+    assert "Đăng ký tham gia hội thao" not in results[:3], results
+    without = search(page, site_url, "dang")
+    assert "Đăng ký tham gia hội thao" in without  # without diacritics both words match
+
+
+def test_results_show_date_category_and_highlighted_excerpt(page, site_url) -> None:
+    search(page, site_url, "dang phi")
+    first = page.locator(".portal-search__result").first
+    assert first.locator(".portal-search__meta").inner_text() == "Chủ Nhật, 05/01/2025 · Thông báo"
+    marks = [m.lower() for m in first.locator(".portal-search__excerpt mark").all_inner_texts()]
+    assert "đảng" in marks and "phí" in marks
+    assert page.locator("[data-portal-search-status]").inner_text().startswith("Tìm thấy")
+
+
+def test_no_result_says_so(page, site_url) -> None:
+    assert search(page, site_url, "xyzqwv") == []
+    assert page.locator("[data-portal-search-status]").inner_text() == "Không tìm thấy bài viết nào cho “xyzqwv”."
+
+
+def test_category_filter(page, site_url) -> None:
+    everything = search(page, site_url, "dang")
+    assert len(everything) >= 3
+    only = search(page, site_url, "dang", category="Thông báo")
+    assert only == ["Hướng dẫn thu, nộp đảng phí năm 2025"]
+    assert page.locator("select[name=chuyen-muc]").input_value() == "Thông báo"
+
+
+def test_drafts_and_scheduled_are_never_found(page, site_url) -> None:
+    for query in ("vung tau", "Vũng Tàu", "phu quoc", "Phú Quốc", "dã ngoại"):
+        found = search(page, site_url, query)
+        assert "Phương án dã ngoại Vũng Tàu" not in found and "Kế hoạch thăm Phú Quốc" not in found, query
+        hrefs = page.locator(".portal-search__result a").evaluate_all("els => els.map(e => e.href)")
+        assert not [h for h in hrefs if "vung-tau" in h or "phu-quoc" in h]
+
+
+def test_article_page_does_not_load_the_index(page, site_url) -> None:
+    page.goto(site_url + MODEL_URL)
+    page.wait_for_timeout(500)
+    assert not [u for u in page.requests if "pagefind" in u or "search_index" in u]
+
+
+def test_header_box_sends_the_reader_to_the_search_page(page, site_url) -> None:
+    page.goto(site_url + MODEL_URL)
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "portal-search-input"
+    page.keyboard.type("dang phi")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/tim-kiem/?q=dang+phi")
+    page.wait_for_selector(".portal-search__result")
+    assert page.locator(".portal-search__result h2").first.inner_text() == "Hướng dẫn thu, nộp đảng phí năm 2025"
+
+
+def test_search_page_is_keyboard_usable(page, site_url) -> None:
+    page.goto(site_url + "tim-kiem/")
+    assert page.evaluate("document.activeElement.id") == "portal-search-q"
+    page.keyboard.type("sinh hoat")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".portal-search__result a")
+    page.keyboard.press("Tab")  # to the category filter
+    assert page.evaluate("document.activeElement.id") == "portal-search-category"
+    assert page.get_by_role("status").inner_text().startswith("Tìm thấy")
