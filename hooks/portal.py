@@ -27,8 +27,8 @@ from chibo.errors import ContentError, ContentErrors
 from chibo.feeds import SitemapEntry, absolute, news_article_jsonld, rss, sitemap
 from chibo.index import SiteIndex, build_index
 from chibo.listings import Home, Listing, build_home, build_listings
-from chibo.render import BodyRenderer, Shell, run_forked, slot
-from chibo.search import BUNDLE_DIR, d_words, run_pagefind
+from chibo.render import BodyRenderer, Shell, run_forked, slot, start_forked
+from chibo.search import BUNDLE_DIR, SearchRecord, article_record, page_record, write_index
 from chibo.text import format_day, format_number, nfc, slugify, slugify_anchor
 from mkdocs.commands.build import get_context
 from mkdocs.exceptions import PluginError
@@ -66,6 +66,8 @@ class _State:
         self.targets: dict[str, str] = {}  # source path -> site path of every file, for links
         self.pages: list[tuple[str, Any]] = []  # (url, lastmod) of pages MkDocs wrote
         self.cards: dict[tuple[str, bool, bool, bool], str] = {}
+        self.search_records: list[SearchRecord] = []
+        self.search_join: Any = None  # waits for the search index written in the background
 
 
 state = _State()
@@ -205,6 +207,11 @@ def on_files(files: Files, config: Any) -> Files:
     state.catalog, state.index, state.listings = catalog, index, listings
     state.home = build_home(index, state.portal)
     state.pages = []
+    state.search_records = [article_record(a) for a in catalog.published.values()] + [
+        page_record(f.url, f.content_string)
+        for f in kept
+        if f.is_documentation_page() and not f.generated_by and f.src_uri not in article_files and f.url != ""
+    ]
     files = Files(kept)
     state.files = files
     state.targets = {f.src_uri: f.url for f in files}
@@ -248,7 +255,19 @@ def on_env(env: Any, config: Any, files: Files) -> Any:
     )
     state.cards = {}
     state.env = env
+    # The index depends only on what on_files decided: write it while the pages are rendered.
+    output = os.path.join(config.site_dir, BUNDLE_DIR)
+    records = state.search_records
+    state.search_join = None
+    if _search_enabled() and state.command == "build":
+        state.search_join = start_forked(lambda: write_index(records, output))
     return env
+
+
+def _search_enabled() -> bool:
+    """CHIBO_NO_SEARCH=1 skips the search index: a faster preview, and how the benchmark
+    measures what indexing adds to a build."""
+    return os.environ.get("CHIBO_NO_SEARCH", "") not in ("1", "true", "yes")
 
 
 _H1 = re.compile(r"\A\s*#\s+[^\n]*\n?")
@@ -363,7 +382,6 @@ def _write_article_slice(paths: list[str], config: Any) -> tuple[list[SitemapEnt
             newer=state.index.newer(article),
             older=state.index.older(article),
             jsonld=news_article_jsonld(article, config.site_url, config.site_name, image),
-            search_words=d_words(article.title, article.summary, body.html),
         )
         values = {
             "title": title,
@@ -445,7 +463,12 @@ def on_post_build(config: Any) -> None:
     entries += [SitemapEntry(url, lastmod or newest) for url, lastmod in state.pages if url != "tim-kiem/"]
     _write(site_dir, "sitemap.xml", sitemap(site_url, sorted(entries, key=lambda e: e.path)))
     # The search index is made from the pages as written, so it holds exactly what was published.
-    ok, output, seconds = run_pagefind(site_dir)
+    if state.search_join is not None:
+        ok, output, seconds = state.search_join()
+    elif _search_enabled():
+        ok, output, seconds = write_index(state.search_records, os.path.join(site_dir, BUNDLE_DIR))
+    else:
+        ok, output, seconds = True, "", 0.0
     if not ok:
         raise PluginError(f"Không tạo được chỉ mục tìm kiếm (Pagefind):\n{output}")
     log.debug(f"portal: search index ({BUNDLE_DIR}/) written in {seconds:.2f} s")

@@ -41,7 +41,7 @@ class _Handler(YAMLHandler):
         return yaml.load(fm, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
 
 
-_HANDLER = _Handler()
+FRONT_MATTER = _Handler()
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,7 @@ class Article:
     pin: bool = False
     title_from_h1: bool = False  # the body's first line is the headline
     image_line: int = 1  # where "image:" stands, for errors found later
+    headings: tuple[str, ...] = ()  # text of the body's headings, for search
     content_hash: str = ""
 
     @cached_property
@@ -121,6 +122,16 @@ def first_paragraph(body: str, limit: int = 300) -> str:
     return ""
 
 
+_HEADING = re.compile(r"^#{2,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+_FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
+
+
+def headings(body: str) -> tuple[str, ...]:
+    """Plain text of the Markdown headings below the headline (code blocks skipped)."""
+    text = _FENCE.sub("", body)
+    return tuple(" ".join(_MD_MARK.sub("", _MD_LINK.sub(r"\1", h)).split()) for h in _HEADING.findall(text))
+
+
 def _field_lines(front: str, first_line: int) -> dict[str, int]:
     """Line in the file of each top-level field; `front` starts on `first_line`."""
     lines: dict[str, int] = {}
@@ -153,15 +164,15 @@ def read_article(
     meta: dict[str, Any] = {}
     front, body = "", text
     first_line = 1  # of the front matter text, which starts at the end of the "---" line
-    if _HANDLER.detect(text):
-        opening = _HANDLER.FM_BOUNDARY.match(text)
+    if FRONT_MATTER.detect(text):
+        opening = FRONT_MATTER.FM_BOUNDARY.match(text)
         first_line = text.count("\n", 0, opening.end()) + 1 if opening else 1
         try:
-            front, body = _HANDLER.split(text)
+            front, body = FRONT_MATTER.split(text)
         except ValueError:
             return [ContentError(shown, 1, 'phần đầu (front matter) mở bằng "---" nhưng không có dòng "---" đóng lại')]
         try:
-            loaded = _HANDLER.load(front)
+            loaded = FRONT_MATTER.load(front)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + first_line if mark else 1
@@ -270,6 +281,7 @@ def read_article(
         pin=flags["pin"],
         title_from_h1=title_from_h1,
         image_line=line_of("image"),
+        headings=headings(body),
         content_hash=hashlib.sha1(raw).hexdigest(),
     )
 
@@ -277,8 +289,8 @@ def read_article(
 def article_body(raw: bytes, article: Article) -> str:
     """The Markdown body of an article's file: NFC, without front matter or the headline line."""
     text = nfc(raw.decode("utf-8-sig")).replace("\r\n", "\n")
-    if _HANDLER.detect(text):
-        text = _HANDLER.split(text)[1]
+    if FRONT_MATTER.detect(text):
+        text = FRONT_MATTER.split(text)[1]
     text = text.lstrip("\n")
     if article.title_from_h1:
         text = re.sub(r"\A#\s+[^\n]*\n?", "", text, count=1)

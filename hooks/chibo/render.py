@@ -190,6 +190,29 @@ def run_forked(func: Callable[[list[Any]], Any], items: list[Any], workers: int)
     return results
 
 
+def start_forked(func: Callable[[], Any]) -> Callable[[], Any]:
+    """Start `func` in a forked process now; the returned function waits for its result.
+    Without fork, `func` runs when the result is asked for."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return func
+    ctx = multiprocessing.get_context("fork")
+    receiver, sender = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_child, args=(lambda _: func(), [], sender))
+    process.start()
+    sender.close()
+
+    def join() -> Any:
+        ok, value = receiver.recv()
+        process.join()
+        if not ok:
+            raise RuntimeError(f"a build worker failed:\n{value}")
+        return value
+
+    return join
+
+
 def _child(func: Callable[[list[Any]], Any], part: list[Any], sender: Any) -> None:
     import os
     import traceback

@@ -9,6 +9,7 @@
   var status = document.querySelector("[data-portal-search-status]");
   var list = document.querySelector("[data-portal-search-results]");
   var cfg = JSON.parse(document.getElementById("portal-search-config").textContent);
+  var siteRoot = new URL(cfg.site, location.href);
   var pagefind = null;
   var LIMIT = 20;
 
@@ -59,7 +60,8 @@
     if (fold(query) === query.toLowerCase()) { return data; }
     var words = query.toLowerCase().normalize("NFC").split(/[^\p{L}\p{N}]+/u).filter(Boolean);
     var scored = data.map(function (d, i) {
-      var text = (((d.meta && d.meta.title) || "") + " " + d.excerpt.replace(/<[^>]+>/g, "")).toLowerCase().normalize("NFC");
+      var shown = (d.meta && d.meta.summary) || d.excerpt.replace(/<[^>]+>/g, "");
+      var text = (((d.meta && d.meta.title) || "") + " " + shown).toLowerCase().normalize("NFC");
       var tokens = text.split(/[^\p{L}\p{N}]+/u);
       var hits = words.filter(function (w) { return tokens.indexOf(w) !== -1; }).length;
       return { d: d, i: i, hits: hits };
@@ -76,7 +78,7 @@
       li.className = "portal-search__result";
       var h = document.createElement("h2");
       var a = document.createElement("a");
-      a.href = data.url;
+      a.href = new URL((data.meta && data.meta.link) || data.url, siteRoot).href;
       a.textContent = (data.meta && data.meta.title) || data.url;
       h.appendChild(a);
       var meta = document.createElement("p");
@@ -84,7 +86,11 @@
       meta.textContent = [data.meta && data.meta.date, data.meta && data.meta.category].filter(Boolean).join(" · ");
       var excerpt = document.createElement("p");
       excerpt.className = "portal-search__excerpt";
-      excerpt.innerHTML = data.excerpt;  // Pagefind escapes the text and adds only <mark>
+      if (data.meta && data.meta.summary) {
+        excerpt.textContent = data.meta.summary;
+      } else {
+        excerpt.innerHTML = data.excerpt;  // Pagefind escapes the text and adds only <mark>
+      }
       highlight(h, terms);
       highlight(excerpt, terms);
       li.appendChild(h);
