@@ -1,0 +1,93 @@
+"""`chibo check`: the build's own rules (one rule set: `articles`, `catalog`, `config`)
+plus what the build does not spend time on: links and images in the text that point
+at no file, and text that is not in composed Unicode (NFC)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .articles import ARTICLES_DIR, Article, read_article
+from .catalog import build_catalog, now_in_vietnam
+from .errors import ContentError, ContentErrors
+from .project import Project
+
+# Markdown links and images: [text](target "title") and ![alt](target)
+_LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_FENCE = re.compile(r"^(```|~~~)")
+_DOC_SUFFIXES = (".md", ".markdown")
+
+
+def check_project(project: Project) -> list[ContentError]:
+    errors: list[ContentError] = []
+    try:
+        portal = project.portal()
+    except ContentErrors as exc:
+        return exc.errors  # without a valid configuration the articles cannot be judged
+    docs = project.docs
+    files = {p.relative_to(docs).as_posix(): p for p in docs.rglob("*") if p.is_file()}
+    articles: dict[str, Article] = {}
+    for src, path in sorted(files.items()):
+        if not src.endswith(_DOC_SUFFIXES):
+            continue
+        raw = path.read_bytes()
+        shown = f"{project.shown(docs)}/{src}"
+        if src.startswith(ARTICLES_DIR):
+            result = read_article(src, raw, portal, display_root=project.shown(docs))
+            if isinstance(result, list):
+                errors += result
+            else:
+                articles[src] = result
+        errors += _text_problems(shown, src, raw, files)
+    # drafts and scheduled articles are checked like the others: "now" is far in the future
+    catalog = build_catalog(articles, now_in_vietnam().replace(year=9999), set(files), project.shown(docs))
+    errors += catalog.errors
+    return sorted(set(errors))
+
+
+def _text_problems(shown: str, src: str, raw: bytes, files: dict[str, Path]) -> list[ContentError]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return []  # read_article reports it for articles
+    problems = []
+    in_code = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _FENCE.match(line.strip()):
+            in_code = not in_code
+            continue
+        if not unicodedata.is_normalized("NFC", line):
+            problems.append(
+                ContentError(
+                    shown,
+                    number,
+                    "chữ ở dòng này gõ ở dạng tổ hợp (NFD): trang vẫn hiển thị đúng, "
+                    "nhưng nên gõ lại bằng bộ gõ Unicode dựng sẵn (ví dụ Unikey) để tìm kiếm và so sánh chính xác",
+                )
+            )
+        if in_code:
+            continue
+        for target in _LINK.findall(line):
+            if (problem := _link_problem(src, target, files)) is not None:
+                problems.append(ContentError(shown, number, problem))
+    return problems
+
+
+def _link_problem(src: str, target: str, files: dict[str, Path]) -> str | None:
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith(("#", "mailto:", "tel:")) or not parts.path:
+        return None
+    path = unquote(parts.path)
+    resolved = posixpath.normpath(
+        path.lstrip("/") if path.startswith("/") else posixpath.join(posixpath.dirname(src), path)
+    )
+    candidates = [resolved]
+    if path.endswith("/") or not posixpath.splitext(resolved)[1]:
+        candidates += [f"{resolved}.md", f"{resolved}/index.md"]
+    if any(c in files for c in candidates):
+        return None
+    kind = "ảnh" if re.search(r"\.(jpe?g|png|gif|webp|svg)$", path, re.IGNORECASE) else "liên kết"
+    return f'{kind} "{target}" không trỏ tới tệp nào trong docs/ (tìm tại docs/{resolved}); hãy sửa đường dẫn hoặc chép tệp vào'

@@ -1,0 +1,176 @@
+"""The editors' command `chibo`: new, check, import. Run it in the site's folder."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import yaml
+
+from .articles import parse_date
+from .catalog import now_in_vietnam
+from .check import check_project
+from .errors import ContentErrors
+from .importer import import_page, pages_in
+from .project import NotAProject, Project, find_project
+from .text import nfc, slugify
+
+HELP = """Công cụ cho biên tập viên cổng thông tin chi bộ.
+
+  chibo new "Tiêu đề bài viết" --category "Thông báo"   tạo bài mới
+  chibo check                                           kiểm tra toàn bộ nội dung
+  chibo import trang-cu.html thu-muc/                   chuyển bài từ trang cũ
+"""
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        return super().add_usage(usage, actions, groups, prefix or "Cách dùng: ")
+
+
+class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "tham số"
+        self._optionals.title = "tuỳ chọn"
+
+    def error(self, message: str) -> None:  # Vietnamese, and exit code 2 as argparse does
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Lỗi: {message}\nXem hướng dẫn: chibo --help\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="chibo", description=HELP, add_help=False)
+    parser.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này")
+    commands = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
+    new = commands.add_parser("new", help="tạo tệp bài viết mới", add_help=False)
+    new.add_argument("-h", "--help", action="help", help="hiện hướng dẫn")
+    new.add_argument("title", metavar="TIÊU_ĐỀ", help="tiêu đề bài viết, đặt trong ngoặc kép")
+    new.add_argument("--category", "-c", required=True, metavar="CHUYÊN_MỤC", help="chuyên mục (như trong mkdocs.yml)")
+    new.add_argument("--author", "-a", default="", metavar="TÁC_GIẢ", help='tác giả, hiện thành "Bài viết: …"')
+    new.add_argument(
+        "--date",
+        "-d",
+        default="",
+        metavar="NGÀY",
+        help="ngày đăng: 2023-11-30, 2023-11-30 08:30 hoặc 30/11/2023 (mặc định: bây giờ)",
+    )
+    check = commands.add_parser("check", help="kiểm tra nội dung như khi xây dựng trang, và hơn thế", add_help=False)
+    check.add_argument("-h", "--help", action="help", help="hiện hướng dẫn")
+    imp = commands.add_parser(
+        "import", help="chuyển trang đã lưu từ trang cũ (HTML hoặc văn bản) thành bài viết", add_help=False
+    )
+    imp.add_argument("-h", "--help", action="help", help="hiện hướng dẫn")
+    imp.add_argument("paths", nargs="+", metavar="ĐƯỜNG_DẪN", help="tệp .html/.htm/.txt hoặc thư mục chứa chúng")
+    imp.add_argument("--date", "-d", default="", metavar="NGÀY", help="ngày đăng cho trang không ghi ngày")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command is None:
+        _parser().print_help()
+        return 0
+    try:
+        project = find_project()
+    except NotAProject as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    return {"new": _new, "check": _check, "import": _import}[args.command](project, args)
+
+
+def _config_errors(exc: ContentErrors) -> int:
+    print(exc.report(), file=sys.stderr)
+    return 1
+
+
+def _new(project: Project, args: argparse.Namespace) -> int:
+    try:
+        portal = project.portal()
+    except ContentErrors as exc:
+        return _config_errors(exc)
+    title = nfc(args.title).strip()
+    slug = slugify(title)
+    if not slug:
+        print("Lỗi: tiêu đề cần có chữ hoặc số.", file=sys.stderr)
+        return 2
+    category = portal.find_category(args.category)
+    if category is None:
+        print(
+            f'Lỗi: chuyên mục "{args.category}" không có. Hãy dùng một trong: {portal.category_names}', file=sys.stderr
+        )
+        return 2
+    if args.date:
+        parsed = parse_date(args.date)
+        if parsed is None:
+            print(
+                f'Lỗi: ngày "{args.date}" không đúng. Hãy viết 2023-11-30, 2023-11-30 08:30 hoặc 30/11/2023.',
+                file=sys.stderr,
+            )
+            return 2
+        moment, has_time = parsed
+    else:
+        moment, has_time = now_in_vietnam().replace(second=0, microsecond=0), True
+    target = project.articles / f"{moment:%Y}" / f"{slug}.md"
+    if target.exists():
+        print(
+            f"Lỗi: đã có tệp {project.shown(target)}; không ghi đè. Hãy sửa tệp đó hoặc đổi tiêu đề.", file=sys.stderr
+        )
+        return 1
+    meta = {
+        "title": title,
+        "date": f"{moment:%Y-%m-%d %H:%M}" if has_time else f"{moment:%Y-%m-%d}",
+        "category": category.name,
+        "author": nfc(args.author).strip(),
+        "summary": "",
+        "image": "",
+        "tags": [],
+        "draft": False,
+        "pin": False,
+    }
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "x", encoding="utf-8") as f:
+        f.write(
+            f'---\n{front}---\n\nViết nội dung bài ở đây. Đề mục: dòng bắt đầu bằng "## "; danh sách: dòng bắt đầu bằng "- ".\n'
+        )
+    print(project.shown(target))
+    return 0
+
+
+def _check(project: Project, args: argparse.Namespace) -> int:
+    problems = check_project(project)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"\nCó {len(problems)} vấn đề cần sửa.", file=sys.stderr)
+        return 1
+    print("Không có lỗi.", file=sys.stderr)
+    return 0
+
+
+def _import(project: Project, args: argparse.Namespace) -> int:
+    try:
+        portal = project.portal()
+    except ContentErrors as exc:
+        return _config_errors(exc)
+    if args.date and parse_date(args.date) is None:
+        print(f'Lỗi: ngày "{args.date}" không đúng. Hãy viết 2023-11-30 hoặc 30/11/2023.', file=sys.stderr)
+        return 2
+    failed = 0
+    for page in pages_in([Path(p) for p in args.paths]):
+        outcome = import_page(page, project.articles, portal, args.date)
+        if outcome.written is None:
+            failed += 1
+            print(f"{page}: bỏ qua — {outcome.skipped}", file=sys.stderr)
+            continue
+        print(project.shown(outcome.written))
+        for problem in outcome.problems:
+            print(f"{page}: {problem}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
