@@ -27,7 +27,7 @@ from chibo.errors import ContentError, ContentErrors
 from chibo.feeds import SitemapEntry, absolute, news_article_jsonld, rss, sitemap
 from chibo.index import SiteIndex, build_index
 from chibo.listings import Home, Listing, build_home, build_listings
-from chibo.render import BodyRenderer, Shell, run_forked, slot, start_forked
+from chibo.render import BodyRenderer, Shell, fix_markup, run_forked, slot, start_forked
 from chibo.search import BUNDLE_DIR, SearchRecord, article_record, page_record, write_index
 from chibo.text import format_day, format_number, nfc, slugify, slugify_anchor
 from mkdocs.commands.build import get_context
@@ -65,7 +65,7 @@ class _State:
         self.env: Any = None
         self.targets: dict[str, str] = {}  # source path -> site path of every file, for links
         self.pages: list[tuple[str, Any]] = []  # (url, lastmod) of pages MkDocs wrote
-        self.cards: dict[tuple[str, bool, bool, bool], str] = {}
+        self.cards: dict[tuple[str, bool, bool, bool, int], str] = {}
         self.search_records: list[SearchRecord] = []
         self.search_join: Any = None  # waits for the search index written in the background
 
@@ -227,13 +227,18 @@ def on_nav(nav: Any, config: Any, files: Files) -> Any:
 _CARD_BASE = "\ue001"  # stands for the page's base_url in a cached card
 
 
-def _card(item: Any, base_url: str, images: bool, summary: bool, category: bool) -> str:
+def _card(item: Any, base_url: str, images: bool, summary: bool, category: bool, level: int = 3) -> str:
     """An article's card in a listing: rendered once per build and variant, then reused."""
-    key = (item.src_path, images, summary, category)
+    key = (item.src_path, images, summary, category, level)
     card = state.cards.get(key)
     if card is None:
         card = state.env.get_template("partials/portal/card.html").render(
-            item=item, base_url=_CARD_BASE, show_images=images, show_summary=summary, show_category=category
+            item=item,
+            base_url=_CARD_BASE,
+            show_images=images,
+            show_summary=summary,
+            show_category=category,
+            level=level,
         )
         state.cards[key] = card
     return card.replace(_CARD_BASE, base_url)
@@ -298,6 +303,10 @@ def on_page_context(context: dict[str, Any], page: Any, config: Any, nav: Any) -
     return context
 
 
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    return fix_markup(output)
+
+
 def _render(name: str, context: dict[str, Any]) -> str:
     return state.env.get_template(name).render(context)
 
@@ -319,7 +328,7 @@ def _shell(template: str, depth: int, config: Any) -> tuple[Shell, dict[str, Any
     base = dict(context, features=config.theme.get("features") or [])
     # Material's partials expect the translations that base.html imports once per page.
     base["lang"] = state.env.get_template("partials/language.html").make_module(base)
-    return Shell.parse(_render(template, shell_context)), base
+    return Shell.parse(fix_markup(_render(template, shell_context))), base
 
 
 def _write(site_dir: str, path: str, text: str) -> None:
@@ -391,7 +400,7 @@ def _write_article_slice(paths: list[str], config: Any) -> tuple[list[SitemapEnt
             "content": _render("partials/portal/article-content.html", context),
             "toc": toc_template.render(context) if body.toc else "",
         }
-        _write(config.site_dir, article.dest_path, shell.fill(values))
+        _write(config.site_dir, article.dest_path, fix_markup(shell.fill(values)))
         entries.append(SitemapEntry(article.url, article.date))
     return entries, unresolved
 

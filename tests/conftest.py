@@ -113,7 +113,8 @@ def new_site(tmp_path: Path) -> Callable[..., Site]:
     return factory
 
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's chromium; CHIBO_CHROMIUM names another build (the GitHub runner ships Google Chrome).
+CHROMIUM = os.environ.get("CHIBO_CHROMIUM", "/usr/bin/chromium")
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -36,6 +37,19 @@ def relative_url(target: str, page_url: str) -> str:
     if (target.endswith("/") or target == "") and not rel.endswith("/"):
         rel += "/"
     return rel
+
+
+_CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input[^>]*type="checkbox"[^>]*?) autocomplete="off"')
+
+
+def fix_markup(html: str) -> str:
+    """Two spots where Material 9.8's templates are not valid HTML: `autocomplete` on its
+    checkbox toggles, and the table of contents' label for a `__toc` toggle that only
+    pages in the menu have."""
+    html = _CHECKBOX_AUTOCOMPLETE.sub(r"\1", html)
+    if 'id="__toc"' not in html:
+        html = html.replace('<label class="md-nav__title" for="__toc">', '<label class="md-nav__title">')
+    return html
 
 
 @dataclass

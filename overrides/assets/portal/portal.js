@@ -33,3 +33,24 @@ document.addEventListener("keydown", function (event) {
     if (link) { event.preventDefault(); link.click(); }
   }
 });
+
+// "A- A A+": the reading size of the text, kept on this device only (no cookie).
+(function () {
+  "use strict";
+  var STEPS = [0.85, 1, 1.15, 1.3, 1.5];
+  var root = document.documentElement;
+  var step = 1;
+  try { step = Math.max(0, Math.min(STEPS.length - 1, parseInt(localStorage.getItem("chibo-font") || "1", 10))); } catch (e) { step = 1; }
+  function apply() {
+    root.style.setProperty("--portal-font-scale", String(STEPS[step]));
+    try { localStorage.setItem("chibo-font", String(step)); } catch (e) { /* private mode: size for this page only */ }
+  }
+  if (step !== 1) { apply(); }
+  document.querySelectorAll("[data-portal-font]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var delta = parseInt(button.getAttribute("data-portal-font"), 10);
+      step = delta === 0 ? 1 : Math.max(0, Math.min(STEPS.length - 1, step + delta));
+      apply();
+    });
+  });
+})();

@@ -1,0 +1,210 @@
+"""Quality gates on a built site: valid HTML (Nu HTML Checker), accessibility (axe-core,
+WCAG 2.1 A and AA) in Chromium, first-party requests only, and internal links that resolve.
+The checkers come from the npm registry (`npm ci`, see package.json) and run on the
+machine's Java; `.ci/run` installs both."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import MODEL_URL, REPO, Quiet, Site, article, make_site
+
+VNU = REPO / "node_modules/vnu-jar/build/dist/vnu.jar"
+AXE = REPO / "node_modules/axe-core/axe.min.js"
+PAGES = [
+    "",
+    MODEL_URL,
+    "tin-hoat-dong/",
+    "thong-bao/",
+    "thong-bao/trang/2/",
+    "tim-kiem/",
+    "gioi-thieu/",
+    "luu-tru/",
+    "luu-tru/2024/",
+    "the/",
+    "tac-gia/van-chau/",
+]
+
+
+def _configure(config: dict) -> None:
+    portal = config["extra"]["portal"]
+    portal["links"] = [{"title": "Báo Điện tử Đảng Cộng sản Việt Nam", "url": "https://dangcongsan.vn"}]
+    portal["buttons"] = {"zalo": "0905123456", "hotline": "02362 214.668"}
+    portal["counter"] = {"url": "http://127.0.0.1:9", "offset": 6835657}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Site:
+    files = {
+        f"bai-viet/tb/{i}.md": article(
+            f"Thông báo số {i} về công tác Đảng",
+            f"2024-02-{i + 1:02d}",
+            "Thông báo",
+            author="Văn Châu",
+            tags=["Đảng phí"],
+        )
+        for i in range(12)
+    }
+    built = make_site(tmp_path_factory.mktemp("quality"), files, configure=_configure)
+    built.build()
+    return built
+
+
+@pytest.fixture(scope="module")
+def base(site: Site) -> Iterator[str]:
+    handler = functools.partial(Quiet, directory=str(site.out))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+def test_html_is_valid(site: Site) -> None:
+    java = shutil.which("java")
+    assert java and VNU.exists(), "the Nu HTML Checker needs Java and `npm ci` (see .ci/run)"
+    files = [str(site.out / p / "index.html") for p in PAGES]
+    result = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    errors = [
+        f"{m.get('url', '').rsplit('/site/', 1)[-1]}:{m.get('lastLine')}: {m.get('message')}"
+        for m in messages
+        if m.get("type") == "error"
+    ]
+    assert errors == []
+
+
+@pytest.mark.parametrize("path", PAGES[:7])
+def test_no_accessibility_violations(browser, base: str, path: str) -> None:
+    assert AXE.exists(), "axe-core comes from `npm ci` (see .ci/run)"
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base + path)
+    assert page.evaluate("document.documentElement.lang") == "vi"
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    violations = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
+    context.close()
+    assert violations == []
+
+
+def test_phone_layout_is_accessible_too(browser, base: str) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto(base + MODEL_URL)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}})"
+    )
+    context.close()
+    assert [v["id"] for v in result["violations"]] == []
+
+
+def test_font_size_controls_work_with_the_keyboard(browser, base: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base + MODEL_URL)
+
+    def size() -> float:
+        return page.evaluate("parseFloat(getComputedStyle(document.querySelector('.portal-article__body p')).fontSize)")
+
+    normal = size()
+    page.get_by_role("button", name="A+ (tăng cỡ chữ)").focus()
+    page.keyboard.press("Enter")
+    bigger = size()
+    assert bigger > normal
+    page.keyboard.press("Shift+Tab")  # to "A"
+    page.keyboard.press("Shift+Tab")  # to "A-"
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "A- (giảm cỡ chữ)"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Space")
+    assert size() < normal
+    # the choice holds on the next page, without a cookie
+    page.goto(base + "gioi-thieu/")
+    assert (
+        page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--portal-font-scale')").strip()
+        == "0.85"
+    )
+    assert context.cookies() == []
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["", MODEL_URL, "thong-bao/", "tim-kiem/?q=dang+phi"])
+def test_first_party_only(browser, base: str, path: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(base + path)
+    page.wait_for_load_state("networkidle")
+    context.close()
+    counter = "http://127.0.0.1:9/"  # the configured counter server is the one other host allowed
+    others = [u for u in requests if not u.startswith(base) and not u.startswith(counter)]
+    assert others == []
+
+
+def test_every_internal_link_resolves(site: Site) -> None:
+    broken = []
+    for file in site.out.rglob("*.html"):
+        soup = BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
+        for tag in soup.select("[href], [src]"):
+            for attr in ("href", "src"):
+                value = tag.get(attr)
+                if not value:
+                    continue
+                parts = urlsplit(value)
+                if parts.scheme or parts.netloc or value.startswith(("#", "mailto:", "tel:", "data:", "javascript:")):
+                    continue
+                path = unquote(parts.path)
+                # root-relative links (the 404 page's) are read against the site root: site_url is a domain root
+                folder = site.out if path.startswith("/") else file.parent
+                target = (folder / path.lstrip("/")).resolve() if path else file
+                if target.is_dir():
+                    target = target / "index.html"
+                if not target.exists():
+                    broken.append(f"{file.relative_to(site.out)}: {attr}={value}")
+    assert broken == []
+
+
+def test_workflow_is_pinned_and_least_privilege() -> None:
+    workflow = (REPO / ".github/workflows/publish.yml").read_text(encoding="utf-8")
+    for line in workflow.splitlines():
+        if "uses:" in line:
+            ref = line.split("uses:", 1)[1].strip()
+            assert "@" in ref and len(ref.split("@", 1)[1].split()[0]) == 40 and "# v" in ref, line
+    run_blocks = [line for line in workflow.splitlines() if line.strip().startswith("run:")]
+    assert run_blocks and not [line for line in run_blocks if "${{" in line]
+    assert "permissions:\n  contents: read" in workflow
+    assert "secrets.GOATCOUNTER_TOKEN" in workflow
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["zizmor", "--offline", "--no-progress", ".github/workflows/"],
+        ["check-jsonschema", "--builtin-schema", "vendor.github-workflows", ".github/workflows/publish.yml"],
+    ],
+)
+def test_workflow_checkers(command: list[str]) -> None:
+    tool = shutil.which(command[0])
+    assert tool, f"{command[0]} is installed by the test extra"
+    result = subprocess.run([tool, *command[1:]], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
