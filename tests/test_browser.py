@@ -76,6 +76,8 @@ def test_copy_link_copies_the_address(browser, server) -> None:
     page = context.new_page()
     page.goto(server + MODEL_URL)
     page.get_by_role("link", name="Sao chép liên kết").click()
+    # the clipboard answers asynchronously
+    page.wait_for_function("document.querySelector('.portal-copy__status').textContent !== ''")
     assert page.locator(".portal-copy__status").inner_text() == "Đã sao chép liên kết."
     assert page.evaluate("navigator.clipboard.readText()") == f"https://ctxhdanang.vn/{MODEL_URL}"
     context.close()
