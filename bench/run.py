@@ -113,7 +113,7 @@ def write_blog(root: Path, posts: list[dict]) -> Path:
     return root / "mkdocs.yml"
 
 
-def measure(config: Path, profile: Path | None = None) -> dict:
+def measure(config: Path, profile: Path | None = None, env: dict[str, str] | None = None) -> dict:
     """Wall time, peak memory (this build's process alone) and output size of one cold build."""
     site = config.parent / "site"
     shutil.rmtree(site, ignore_errors=True)
@@ -132,7 +132,7 @@ def measure(config: Path, profile: Path | None = None) -> dict:
             "-f",
             str(config),
         ]
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     if profile:
         env["CHIBO_WORKERS"] = "1"  # a profile of one process shows all of the work
     t0 = time.perf_counter()
@@ -159,32 +159,38 @@ def main() -> None:
         root = WORK / f"n{n}"
         shutil.rmtree(root, ignore_errors=True)
         profile = WORK / f"profile-{n}.txt" if args.profile else None
-        portal = measure(write_portal(root / "portal", posts), profile)
+        config = write_portal(root / "portal", posts)
+        portal = measure(config, profile)
+        # The same build without the Pagefind index: what the news engine itself costs.
+        bare = measure(config, env={"CHIBO_NO_SEARCH": "1"})
         blog = measure(write_blog(root / "blog", posts)) if n <= args.blog_max else None
-        rows.append((n, portal, blog))
-        print_row(n, portal, blog, flush=True)
+        rows.append((n, portal, bare, blog))
+        print_row(n, portal, bare, blog)
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
     print(
-        "\n| articles | portal: time | peak memory | output | pages | Material blog: time | peak memory | output | blog time ÷ portal time |"
+        "\n| articles | pages | portal: time | peak memory | output | without search index: time | peak memory "
+        "| Material blog: time | peak memory | output | blog ÷ portal | blog ÷ portal without index |"
     )
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for n, portal, blog in rows:
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for n, portal, bare, blog in rows:
         b = (
-            f"{blog['wall']:.1f} s | {blog['rss_mb']:.0f} MB | {blog['size_mb']:.0f} MB | {blog['wall'] / portal['wall']:.1f}×"
+            f"{blog['wall']:.1f} s | {blog['rss_mb']:.0f} MB | {blog['size_mb']:.0f} MB "
+            f"| {blog['wall'] / portal['wall']:.1f}× | {blog['wall'] / bare['wall']:.1f}×"
             if blog
-            else "– | – | – | –"
+            else "– | – | – | – | –"
         )
         print(
-            f"| {n:,} | {portal['wall']:.1f} s | {portal['rss_mb']:.0f} MB | {portal['size_mb']:.0f} MB | {portal['pages']:,} | {b} |"
+            f"| {n:,} | {portal['pages']:,} | {portal['wall']:.1f} s | {portal['rss_mb']:.0f} MB | {portal['size_mb']:.0f} MB "
+            f"| {bare['wall']:.1f} s | {bare['rss_mb']:.0f} MB | {b} |"
         )
 
 
-def print_row(n: int, portal: dict, blog: dict | None, flush: bool = False) -> None:
-    line = f"N={n}: portal {portal['wall']:.1f}s {portal['rss_mb']:.0f}MB {portal['size_mb']:.0f}MB"
+def print_row(n: int, portal: dict, bare: dict, blog: dict | None) -> None:
+    line = f"N={n}: portal {portal['wall']:.1f}s {portal['rss_mb']:.0f}MB, without index {bare['wall']:.1f}s {bare['rss_mb']:.0f}MB"
     if blog:
-        line += f" | blog {blog['wall']:.1f}s {blog['rss_mb']:.0f}MB {blog['size_mb']:.0f}MB | ratio {blog['wall'] / portal['wall']:.1f}x"
-    print(line, flush=flush)
+        line += f" | blog {blog['wall']:.1f}s {blog['rss_mb']:.0f}MB | ratios {blog['wall'] / portal['wall']:.1f}x, {blog['wall'] / bare['wall']:.1f}x"
+    print(line, flush=True)
 
 
 if __name__ == "__main__":

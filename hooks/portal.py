@@ -285,7 +285,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str
         page.meta["title"] = html.escape(nfc(page.meta["title"]), quote=False)
     listing = state.listings.get(page.file.src_uri[: -len("index.md")])
     if listing is not None and page.file.generated_by:
-        page.meta["template"] = "listing.html"
+        page.meta["template"] = "slots.html"
         page.meta["title"] = html.escape(listing.title, quote=False)
         return ""
     return markdown
@@ -368,7 +368,7 @@ def _write_article_slice(paths: list[str], config: Any) -> tuple[list[SitemapEnt
         with open(os.path.join(config.docs_dir, src_path), "rb") as f:
             jobs.append((src_path, article.url, article_body(f.read(), article)))
     bodies = state.bodies.render_all(jobs, state.targets, config.markdown_extensions, config.mdx_configs)
-    shell, base = _shell("article.html", 4, config)
+    shell, base = _shell("slots.html", 4, config)
     toc_template = state.env.get_template("partials/toc.html")
     entries, unresolved = [], []
     for src_path in paths:
@@ -398,9 +398,10 @@ def _write_article_slice(paths: list[str], config: Any) -> tuple[list[SitemapEnt
             "canonical": canonical,
             "head": _render("partials/portal/article-head.html", context),
             "content": _render("partials/portal/article-content.html", context),
-            "toc": toc_template.render(context) if body.toc else "",
+            # the shell was fixed once; the table of contents is the one other part to fix
+            "toc": fix_markup(toc_template.render(context)) if body.toc else "",
         }
-        _write(config.site_dir, article.dest_path, fix_markup(shell.fill(values)))
+        _write(config.site_dir, article.dest_path, shell.fill(values))
         entries.append(SitemapEntry(article.url, article.date))
     return entries, unresolved
 
@@ -419,7 +420,7 @@ def _write_listing_slice(urls: list[str], config: Any) -> list[SitemapEntry]:
         listing = state.listings[url]
         depth = url.count("/")
         if depth not in shells:
-            shells[depth] = _shell("listing.html", depth, config)
+            shells[depth] = _shell("slots.html", depth, config)
         shell, base = shells[depth]
         canonical = absolute(config.site_url, url)
         title = html.escape(listing.title, quote=False)

@@ -194,3 +194,35 @@ def test_no_third_party_fonts_or_scripts(sample: Site) -> None:
                 continue
             assert not url.startswith(("http:", "https:", "//")), url
         assert "fonts.googleapis" not in str(page)
+
+
+def test_ordinary_page_can_link_to_an_article_file(new_site) -> None:
+    site = new_site({"lien-ket.md": "# Liên kết\n\nXem [bài mẫu](bai-viet/2023/mot-so-giai-phap.md#hai-la).\n"})
+    site.build()  # --strict: the link resolves
+    href = site.html("lien-ket/").select_one(".md-content a[href*='mot-so-giai-phap']")["href"]
+    assert href == "../bai-viet/2023/11/mot-so-giai-phap-tiep-tuc-nang-cao-chat-luong-sinh-hoat-chi-bo/#hai-la"
+
+
+def test_article_links_and_images_are_rewritten_to_their_pages(new_site) -> None:
+    body = "Ảnh: ![toàn cảnh](anh.png). Xem [giới thiệu](../../gioi-thieu.md) và [bài khác](khac.md)."
+    site = new_site(
+        {
+            "bai-viet/2024/co-anh.md": article("Bài có ảnh", "2024-05-02", "Thông báo", body=body),
+            "bai-viet/2024/khac.md": article("Bài khác", "2024-05-01", "Thông báo"),
+            "bai-viet/2024/anh.png": b"\x89PNG\r\n",
+        }
+    )
+    site.build()
+    page = site.html("bai-viet/2024/05/bai-co-anh/")
+    body_html = page.select_one(".portal-article__body")
+    assert body_html.select_one("img")["src"] == "../../anh.png"
+    hrefs = [a["href"] for a in body_html.select("a")]
+    assert hrefs == ["../../../../gioi-thieu/", "../bai-khac/"]
+    assert (site.out / "bai-viet/2024/anh.png").exists()
+
+
+def test_broken_link_in_an_article_fails_a_strict_build(new_site) -> None:
+    site = new_site({"bai-viet/x.md": article("Bài lỗi", "2024-05-02", "Thông báo", body="Xem [mất](khong-co.md).")})
+    result = site.build(check=False)
+    assert result.returncode != 0
+    assert "docs/bai-viet/x.md" in result.stderr and "khong-co.md" in result.stderr

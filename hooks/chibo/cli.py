@@ -11,6 +11,7 @@ import yaml
 from .articles import parse_date
 from .catalog import now_in_vietnam
 from .check import check_project
+from .config import PortalConfig
 from .errors import ContentErrors
 from .importer import import_page, pages_in
 from .project import NotAProject, Project, find_project
@@ -78,19 +79,23 @@ def main(argv: list[str] | None = None) -> int:
     except NotAProject as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
-    return {"new": _new, "check": _check, "import": _import}[args.command](project, args)
-
-
-def _config_errors(exc: ContentErrors) -> int:
-    print(exc.report(), file=sys.stderr)
-    return 1
-
-
-def _new(project: Project, args: argparse.Namespace) -> int:
+    if args.command == "check":
+        return _check(project)
     try:
         portal = project.portal()
     except ContentErrors as exc:
-        return _config_errors(exc)
+        print(exc.report(), file=sys.stderr)
+        return 1
+    if args.date and parse_date(args.date) is None:
+        print(
+            f'Lỗi: ngày "{args.date}" không đúng. Hãy viết 2023-11-30, 2023-11-30 08:30 hoặc 30/11/2023.',
+            file=sys.stderr,
+        )
+        return 2
+    return (_new if args.command == "new" else _import)(project, portal, args)
+
+
+def _new(project: Project, portal: PortalConfig, args: argparse.Namespace) -> int:
     title = nfc(args.title).strip()
     slug = slugify(title)
     if not slug:
@@ -102,15 +107,8 @@ def _new(project: Project, args: argparse.Namespace) -> int:
             f'Lỗi: chuyên mục "{args.category}" không có. Hãy dùng một trong: {portal.category_names}', file=sys.stderr
         )
         return 2
-    if args.date:
-        parsed = parse_date(args.date)
-        if parsed is None:
-            print(
-                f'Lỗi: ngày "{args.date}" không đúng. Hãy viết 2023-11-30, 2023-11-30 08:30 hoặc 30/11/2023.',
-                file=sys.stderr,
-            )
-            return 2
-        moment, has_time = parsed
+    if args.date:  # checked in main()
+        moment, has_time = parse_date(args.date)  # type: ignore[misc]
     else:
         moment, has_time = now_in_vietnam().replace(second=0, microsecond=0), True
     target = project.articles / f"{moment:%Y}" / f"{slug}.md"
@@ -140,7 +138,7 @@ def _new(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
-def _check(project: Project, args: argparse.Namespace) -> int:
+def _check(project: Project) -> int:
     problems = check_project(project)
     for problem in problems:
         print(problem)
@@ -151,14 +149,7 @@ def _check(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
-def _import(project: Project, args: argparse.Namespace) -> int:
-    try:
-        portal = project.portal()
-    except ContentErrors as exc:
-        return _config_errors(exc)
-    if args.date and parse_date(args.date) is None:
-        print(f'Lỗi: ngày "{args.date}" không đúng. Hãy viết 2023-11-30 hoặc 30/11/2023.', file=sys.stderr)
-        return 2
+def _import(project: Project, portal: PortalConfig, args: argparse.Namespace) -> int:
     failed = 0
     for page in pages_in([Path(p) for p in args.paths]):
         outcome = import_page(page, project.articles, portal, args.date)

@@ -24,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from .articles import FRONT_MATTER, Article
 from .text import format_day, nfc
@@ -55,8 +56,8 @@ class SearchRecord:
     title: str
     text: str  # what is matched, besides the title
     summary: str = ""  # what the results list shows
-    date: str = ""  # as shown: "Thứ Năm, 30/11/2023"
-    sort_date: str = ""  # ISO 8601
+    published: datetime | None = None
+    with_time: bool = False
     category: str = ""
     tags: tuple[str, ...] = field(default_factory=tuple)
 
@@ -72,8 +73,8 @@ def article_record(article: Article) -> SearchRecord:
         title=article.title,
         text=" ".join([article.summary, *article.headings]),
         summary=article.summary,
-        date=format_day(article.date, article.has_time),
-        sort_date=article.date.isoformat(),
+        published=article.date,
+        with_time=article.has_time,
         category=article.category.name,
         tags=article.tags,
     )
@@ -110,10 +111,11 @@ def record_html(record: SearchRecord) -> str:
             f"<h1>{e(record.title)}</h1><p>{e(record.content)}</p>",
             data("meta", "link", record.url),
             data("meta", "summary", record.summary),
-            data("meta", "date", record.date),
+            # formatted here, in the indexing process: Babel is slow, and the pages do not wait for this
+            data("meta", "date", format_day(record.published, record.with_time) if record.published else ""),
             data("meta", "category", record.category),
             data("filter", "category", record.category),
-            data("sort", "date", record.sort_date),
+            data("sort", "date", record.published.isoformat() if record.published else ""),
             "</body></html>",
         ]
     )
