@@ -19,7 +19,7 @@ import time
 from typing import Any
 
 # The hook file's folder is on sys.path only while this file is first executed.
-from chibo.articles import ARTICLES_DIR, ArticleReader, article_body
+from chibo.articles import ARTICLES_DIR, ArticleReader, article_body, read_article
 from chibo.catalog import Catalog, build_catalog, now_in_vietnam
 from chibo.config import PortalConfig, load_portal_config
 from chibo.counter import FORECAST_HELP, LABELS, Snapshot, fetch_snapshot
@@ -142,8 +142,7 @@ def on_files(files: Files, config: Any) -> Files:
     articles = {}
     errors: list[ContentError] = []
     article_files = {f.src_uri: f for f in files if f.src_uri.startswith(ARTICLES_DIR) and f.is_documentation_page()}
-    for src_uri, file in article_files.items():
-        result = state.reader.read(src_uri, file.content_bytes, state.portal)
+    for src_uri, result in _read_articles(article_files).items():
         if isinstance(result, list):
             errors.extend(result)
         else:
@@ -217,6 +216,26 @@ def on_files(files: Files, config: Any) -> Files:
     state.targets = {f.src_uri: f.url for f in files}
     state.targets.update({a.src_path: a.url for a in catalog.published.values()})
     return files
+
+
+def _read_articles(article_files: dict[str, Any]) -> dict[str, Any]:
+    """Every article read and validated: in forked workers on a build, through the
+    content-hash cache in a preview (where the server's process keeps it)."""
+    portal = state.portal
+    assert portal is not None
+    workers = _workers()
+    if workers == 1 or len(article_files) < 500:
+        return {src: state.reader.read(src, f.content_bytes, portal) for src, f in article_files.items()}
+    paths = [(src, f.abs_src_path) for src, f in article_files.items()]
+
+    def read(part: list[tuple[str, str]]) -> list[tuple[str, Any]]:
+        out = []
+        for src, path in part:
+            with open(path, "rb") as f:
+                out.append((src, read_article(src, f.read(), portal)))
+        return out
+
+    return dict(item for part in run_forked(read, paths, workers) for item in part)
 
 
 def on_nav(nav: Any, config: Any, files: Files) -> Any:

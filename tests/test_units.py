@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from chibo.articles import first_paragraph, parse_date, read_article
@@ -31,6 +31,17 @@ CONFIG = {
 )
 def test_slugify(text: str, slug: str) -> None:
     assert slugify(text) == slug
+
+
+def test_format_day_matches_babel() -> None:
+    from babel.dates import format_date
+    from chibo.text import format_day
+
+    for offset in range(14):
+        day = datetime(2023, 11, 20, 8, 30, tzinfo=TIMEZONE) + timedelta(days=offset)
+        assert format_day(day) == format_date(day, "EEEE, dd/MM/yyyy", locale="vi")
+    assert format_day(datetime(2023, 11, 30, 8, 30, tzinfo=TIMEZONE), True) == "Thứ Năm, 30/11/2023 08:30"
+    assert format_day(datetime(2023, 11, 26, tzinfo=TIMEZONE)) == "Chủ Nhật, 26/11/2023"
 
 
 def test_fold_and_numbers() -> None:

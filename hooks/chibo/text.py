@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -47,10 +47,19 @@ def slugify_anchor(value: str, separator: str, unicode: bool = False) -> str:
     return slugify(value, separator)
 
 
-@lru_cache(maxsize=8192)  # Babel is slow and a listing shows the same dates again and again
+@lru_cache(maxsize=1)
+def _weekdays() -> tuple[str, ...]:
+    """Babel's Vietnamese weekday names ("Thứ Hai" … "Chủ Nhật"), by date.weekday()."""
+    monday = date(2024, 1, 1)
+    return tuple(format_date(monday + timedelta(days=i), "EEEE", locale=LOCALE) for i in range(7))
+
+
 def format_day(value: date | datetime, with_time: bool = False) -> str:
-    """'Thứ Năm, 30/11/2023' (and ' 08:30' when the time was given)."""
-    day = format_date(value, "EEEE, dd/MM/yyyy", locale=LOCALE)
+    """'Thứ Năm, 30/11/2023' (and ' 08:30' when the time was given).
+
+    Same as Babel's "EEEE, dd/MM/yyyy", with the weekday names asked of Babel once:
+    formatting each of 10,000 dates through Babel costs a noticeable part of a build."""
+    day = f"{_weekdays()[value.weekday()]}, {value:%d/%m/%Y}"
     if with_time and isinstance(value, datetime):
         return f"{day} {value:%H:%M}"
     return day
