@@ -117,6 +117,10 @@ def measure(config: Path, profile: Path | None = None, env: dict[str, str] | Non
     """Wall time, peak memory (this build's process alone) and output size of one cold build."""
     site = config.parent / "site"
     shutil.rmtree(site, ignore_errors=True)
+    # Flush what earlier builds wrote: otherwise the disk's writeback of the previous site
+    # (up to hundreds of MB) competes with the build being measured.
+    os.sync()
+    time.sleep(1)
     cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)]
     if profile:
         cmd = [

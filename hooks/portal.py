@@ -28,7 +28,7 @@ from chibo.feeds import SitemapEntry, absolute, news_article_jsonld, rss, sitema
 from chibo.index import SiteIndex, build_index
 from chibo.listings import Home, Listing, build_home, build_listings
 from chibo.render import BodyRenderer, Shell, fix_markup, run_forked, slot, start_forked
-from chibo.search import BUNDLE_DIR, SearchRecord, article_record, page_record, write_index
+from chibo.search import BUNDLE_DIR, SearchRecord, article_record, page_record, shard_count, shard_dirs, write_index
 from chibo.text import format_day, format_number, nfc, slugify, slugify_anchor
 from mkdocs.commands.build import get_context
 from mkdocs.exceptions import PluginError
@@ -276,11 +276,12 @@ def on_env(env: Any, config: Any, files: Files) -> Any:
         counter_labels=LABELS,
         counter_help=FORECAST_HELP,
         portal_card=_card,
+        search_bundles=shard_dirs(shard_count(len(state.search_records))),
     )
     state.cards = {}
     state.env = env
     # The index depends only on what on_files decided: write it while the pages are rendered.
-    output = os.path.join(config.site_dir, BUNDLE_DIR)
+    output = config.site_dir
     records = state.search_records
     state.search_join = None
     if _search_enabled() and state.command == "build":
@@ -495,7 +496,7 @@ def on_post_build(config: Any) -> None:
     if state.search_join is not None:
         ok, output, seconds = state.search_join()
     elif _search_enabled():
-        ok, output, seconds = write_index(state.search_records, os.path.join(site_dir, BUNDLE_DIR))
+        ok, output, seconds = write_index(state.search_records, site_dir)
     else:
         ok, output, seconds = True, "", 0.0
     if not ok:

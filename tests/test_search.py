@@ -163,3 +163,27 @@ def test_search_page_is_keyboard_usable(page, site_url) -> None:
     page.keyboard.press("Tab")  # to the category filter
     assert page.evaluate("document.activeElement.id") == "portal-search-category"
     assert page.get_by_role("status").inner_text().startswith("Tìm thấy")
+
+
+def test_an_index_in_shards_is_searched_as_one(browser, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("CHIBO_SEARCH_SHARD", "2")  # 8 records -> 4 Pagefind runs
+    site = make_site(tmp_path / "shards", ARTICLES)
+    site.build()
+    assert (site.out / "pagefind-4").is_dir() and not (site.out / "pagefind-5").exists()
+    handler = functools.partial(Quiet, directory=str(site.out))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+        found = search(page, base, "dang")
+        assert {
+            "Đảng bộ Trung tâm tổng kết công tác năm 2024",
+            "Hướng dẫn thu, nộp đảng phí năm 2025",
+            "Đăng ký tham gia hội thao",
+        } <= set(found)
+        assert search(page, base, "dang", category="Thông báo") == ["Hướng dẫn thu, nộp đảng phí năm 2025"]
+    finally:
+        context.close()
+        httpd.shutdown()

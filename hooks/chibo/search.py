@@ -34,6 +34,8 @@ _D_WORD = re.compile(r"\w*[đĐ]\w*")
 _TAG = re.compile(r"<[^>]+>")
 BUNDLE_DIR = "pagefind"
 LANGUAGE = "vi"
+# Records per Pagefind run: keeps the indexer under ~400 MB of memory.
+SHARD_SIZE = int(os.environ.get("CHIBO_SEARCH_SHARD", "4000"))
 
 
 def d_words(*texts: str) -> str:
@@ -121,39 +123,56 @@ def record_html(record: SearchRecord) -> str:
     )
 
 
-def write_index(records: Iterable[SearchRecord], output_path: str, timeout: float = 600) -> tuple[bool, str, float]:
-    """Write the Pagefind bundle to `output_path`; (ok, problem, seconds). Never raises.
+def shard_dirs(count: int) -> list[str]:
+    """Bundle folders of an index in `count` shards: "pagefind", "pagefind-2", …"""
+    return [BUNDLE_DIR if i == 0 else f"{BUNDLE_DIR}-{i + 1}" for i in range(count)]
+
+
+def shard_count(records: int, per_shard: int = SHARD_SIZE) -> int:
+    return max(1, -(-records // per_shard))
+
+
+def write_index(
+    records: Iterable[SearchRecord], site_dir: str, per_shard: int = SHARD_SIZE, timeout: float = 600
+) -> tuple[bool, str, float]:
+    """Write the Pagefind bundles into `site_dir`; (ok, problem, seconds). Never raises.
 
     The records are handed to Pagefind's indexer as small generated pages in a temporary
     folder: parsing those is much faster than parsing the site's full pages, and the
-    indexer's Python service API is far slower still (about 0.1 s a record).
+    indexer's Python service API is far slower still (about 0.1 s a record). Pagefind holds
+    a whole index in memory (about 100 kB a record), so a large site is indexed in shards
+    of `per_shard` records, one after the other; the search page merges them.
     """
     started = time.perf_counter()
+    records = list(records)
+    folders = shard_dirs(shard_count(len(records), per_shard))
     # In memory where the system offers it: creating 10,000 small files is slow on many disks.
     scratch = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
-    with tempfile.TemporaryDirectory(prefix="chibo-search-", dir=scratch) as folder:
-        pages, bundle = os.path.join(folder, "pages"), os.path.join(folder, "bundle")
-        os.mkdir(pages)
-        for number, record in enumerate(records):
-            with open(os.path.join(pages, f"{number:06d}.html"), "w", encoding="utf-8") as f:
-                f.write(record_html(record))
-        command = [
-            sys.executable,
-            "-m",
-            "pagefind",
-            "--site",
-            pages,
-            "--output-path",
-            bundle,
-            "--force-language",
-            LANGUAGE,
-            "--quiet",
-        ]
-        try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            return False, str(exc), time.perf_counter() - started
-        if result.returncode != 0:
-            return False, (result.stdout + result.stderr).strip(), time.perf_counter() - started
-        shutil.copytree(bundle, output_path, dirs_exist_ok=True)
+    for number, folder_name in enumerate(folders):
+        part = records[number * per_shard : (number + 1) * per_shard]
+        with tempfile.TemporaryDirectory(prefix="chibo-search-", dir=scratch) as folder:
+            pages, bundle = os.path.join(folder, "pages"), os.path.join(folder, "bundle")
+            os.mkdir(pages)
+            for index, record in enumerate(part):
+                with open(os.path.join(pages, f"{index:06d}.html"), "w", encoding="utf-8") as f:
+                    f.write(record_html(record))
+            command = [
+                sys.executable,
+                "-m",
+                "pagefind",
+                "--site",
+                pages,
+                "--output-path",
+                bundle,
+                "--force-language",
+                LANGUAGE,
+                "--quiet",
+            ]
+            try:
+                result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                return False, str(exc), time.perf_counter() - started
+            if result.returncode != 0:
+                return False, (result.stdout + result.stderr).strip(), time.perf_counter() - started
+            shutil.copytree(bundle, os.path.join(site_dir, folder_name), dirs_exist_ok=True)
     return True, "", time.perf_counter() - started

@@ -17,11 +17,14 @@
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
   }
 
+  // The index may come in several shards (large sites): the first is loaded, the others merged.
   function load() {
     if (!pagefind) {
-      // import() resolves against this script's URL: make the bundle's address absolute first.
-      pagefind = import(new URL(cfg.bundle + "pagefind.js", location.href).href).then(function (pf) {
-        return pf.options({ excerptLength: 30 }).then(function () { return pf; });
+      var bundles = cfg.bundles.map(function (name) { return new URL(name + "/", siteRoot).href; });
+      pagefind = import(bundles[0] + "pagefind.js").then(function (pf) {
+        return pf.options({ excerptLength: 30 }).then(function () {
+          return Promise.all(bundles.slice(1).map(function (url) { return pf.mergeIndex(url); }));
+        }).then(function () { return pf; });
       });
     }
     return pagefind;
