@@ -116,7 +116,7 @@ def main() -> None:
 
             url = f"{base}tim-kiem/?q={query.replace(' ', '+')}"
             total, sizes = measure_page(browser, url, wait)
-            pf = sum(s for u, s, _ in sizes if "/pagefind/" in u)
+            pf = sum(s for u, s, _ in sizes if "/pagefind" in u)
             _, warm = measure_page(browser, url, wait, before=article_url)
             sent = sum(z for _, _, z in warm)
             print(
