@@ -31,9 +31,6 @@ class Catalog:
     images: dict[str, str] = field(default_factory=dict)  # src_path -> featured image's site path or URL
     errors: list[ContentError] = field(default_factory=list)
 
-    def newest_first(self) -> list[Article]:
-        return sorted(self.published.values(), key=lambda a: (a.date, a.src_path), reverse=True)
-
 
 def resolve_image(article: Article, known: Container[str]) -> str | None:
     """Site path of the featured image, relative to the article or to docs/; None if missing."""

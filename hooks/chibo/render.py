@@ -165,15 +165,6 @@ class BodyRenderer:
         return bodies
 
 
-def fill_pages(shell: Shell, pages: Iterable[tuple[str, dict[str, str]]], write: Callable[[str, str], None]) -> int:
-    """Write each (path, slot values) through the shell; return how many."""
-    count = 0
-    for path, values in pages:
-        write(path, shell.fill(values))
-        count += 1
-    return count
-
-
 def run_forked(func: Callable[[list[Any]], Any], items: list[Any], workers: int) -> list[Any]:
     """Run `func` over `workers` interleaved slices of `items` in forked processes.
 

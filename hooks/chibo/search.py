@@ -47,11 +47,6 @@ def d_words(*texts: str) -> str:
     return " ".join(seen)
 
 
-def html_text(fragment: str) -> str:
-    """Plain text of an HTML fragment."""
-    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
-
-
 @dataclass(frozen=True)
 class SearchRecord:
     url: str  # relative to the site root: "bai-viet/2023/11/slug/"
