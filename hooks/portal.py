@@ -167,15 +167,17 @@ def on_files(files: Files, config: Any) -> Files:
     taken = {f.dest_uri: f.src_uri for f in kept}
     for article in catalog.published.values():
         taken.setdefault(article.dest_path, article.src_path)
-    if "tim-kiem/index.html" in taken:
-        errors.append(
-            ContentError(
-                f"docs/{taken['tim-kiem/index.html']}",
-                1,
-                "trùng địa chỉ /tim-kiem/ của trang tìm kiếm; hãy đổi tên tệp này",
+
+    def free(url: str, what: str) -> bool:
+        """Whether a page the portal generates can have `url`; an editor's page there is an error."""
+        owner = taken.get(f"{url}index.html")
+        if owner is not None:
+            errors.append(
+                ContentError(f"docs/{owner}", 1, f"trùng địa chỉ /{url} với {what} do cổng tự tạo; hãy đổi tên tệp này")
             )
-        )
-    else:
+        return owner is None
+
+    if free(SEARCH_PAGE[: -len("index.md")], "trang tìm kiếm"):
         kept.append(
             File.generated(
                 config,
@@ -186,16 +188,7 @@ def on_files(files: Files, config: Any) -> Files:
         )
     in_menu = {c.url for c in state.portal.categories}
     for listing in listings.values():
-        dest = f"{listing.url}index.html"
-        if dest in taken:
-            errors.append(
-                ContentError(
-                    f"docs/{taken[dest]}",
-                    1,
-                    f"trùng địa chỉ /{listing.url} với trang danh sách «{listing.title}» do cổng tự tạo; hãy đổi tên tệp này",
-                )
-            )
-        elif listing.url in in_menu:
+        if free(listing.url, f"trang danh sách «{listing.title}»") and listing.url in in_menu:
             kept.append(File.generated(config, listing.src_uri, content=f"# {listing.title}\n"))
     if errors and state.command != "serve":
         _fail(errors)

@@ -162,3 +162,8 @@ def test_serve_keeps_running_and_shows_the_error(new_site) -> None:
         proc.terminate()
         output = proc.communicate(timeout=20)[0]
     assert "docs/bai-viet/bai.md:3:" in output
+
+
+def test_an_editor_page_cannot_take_the_search_page_address(new_site) -> None:
+    stderr = failing_build(new_site({"tim-kiem.md": "# Tìm kiếm của tôi\n"}))
+    assert "docs/tim-kiem.md:1: trùng địa chỉ /tim-kiem/ với trang tìm kiếm" in stderr

@@ -80,7 +80,7 @@ class PortalConfig:
 
     def find_category(self, value: str) -> Category | None:
         """A category by name (with or without diacritics, any case) or slug."""
-        return self._lookup.get(fold(nfc(value)).strip()) or self._lookup.get(value.strip())
+        return _find(self._lookup, value)
 
     @property
     def category_names(self) -> str:
@@ -100,6 +100,10 @@ REQUIRED_CONTACT = {
     "responsible": "người chịu trách nhiệm nội dung",
 }
 OPTIONAL_CONTACT = ("governing_body", "website", "licence")
+
+
+def _find(lookup: dict[str, Category], value: str) -> Category | None:
+    return lookup.get(fold(nfc(value)).strip()) or lookup.get(value.strip())
 
 
 def _problem(key: str, message: str) -> ContentError:
@@ -210,7 +214,7 @@ def load_portal_config(extra: dict[str, Any]) -> PortalConfig:
         lookup[category.slug] = category
         lookup[fold(category.name)] = category
     notices = _text(raw.get("notices_category")) or "Thông báo"
-    notices_category = lookup.get(fold(notices)) or lookup.get(notices)
+    notices_category = _find(lookup, notices)
     if categories and notices_category is None:
         problems.append(_problem("notices_category", f'"{notices}" không phải chuyên mục đã khai báo'))
     counter, counter_problems = load_counter_config(raw.get("counter"))
