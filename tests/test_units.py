@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from chibo.articles import first_paragraph, parse_date, read_article
 from chibo.config import load_portal_config
 from chibo.listings import pager_window, paginate
 from chibo.text import TIMEZONE, fold, format_number, slugify
+
+ROOT = Path(__file__).resolve().parent.parent
 
 CONFIG = {
     "portal": {
@@ -101,3 +104,52 @@ def test_paginate_puts_every_item_on_one_page() -> None:
     pages = paginate("x/", "X", "category", items, 10)
     assert [p.url for p in pages] == ["x/", "x/trang/2/", "x/trang/3/"]
     assert sum((p.items for p in pages), []) == items
+
+
+PLAIN_TEXT_SAMPLES = [
+    (ROOT / "docs/bai-viet/2023/mot-so-giai-phap-nang-cao-chat-luong-sinh-hoat-chi-bo.md").read_text(encoding="utf-8"),
+    "Chi bộ họp ngày 5/12. Đảng viên dự đầy đủ, không ai vắng.\n\nĐoạn thứ hai: 100% đạt.",
+    "Có *nhấn mạnh*, **đậm**, _gạch_ và `mã`.\n\nDòng có hai dấu cách  \nxuống dòng.",
+    "Liên kết [trang](gioi-thieu.md) và ![ảnh](a.png) và <https://example.org> và a&b &amp; &lt;.",
+    "Thẻ <span>HTML</span> trong đoạn.\n\n<div markdown>\nKhối **HTML** có Markdown.\n</div>\n\nSau khối.",
+    "# Tiêu đề {: #rieng }\n\nĐoạn {: .lop }\n\n- mục một\n- mục *hai*\n\n> trích dẫn\n> dòng hai\n\n| A | B |\n|---|---|\n| 1 | 2 |",
+    # one sample per pattern, with nothing else that would trigger the inline patterns
+    "Lệnh `mkdocs build` chạy.",
+    "Dấu \\# thoát.",
+    "Xem [trang chủ][1].\n\n[1]: index.md",
+    "Gửi <lienhe@example.org> hoặc <https://example.org>.",
+    "Ký hiệu &copy; 2025.",
+    "Rất *quan trọng*.",
+    "Rất __quan trọng__.",
+    "Dòng một  \nDòng hai.",
+    "Thoát \\*dấu sao\\* và 2 * 3 = 6, a_b_c.\n\n```\ncode *không* xử lý\n```\n\n    thụt lề & <b>",
+]
+
+
+@pytest.mark.parametrize("text", PLAIN_TEXT_SAMPLES)
+def test_plain_text_shortcut_changes_no_output(text: str) -> None:
+    """Skipping the inline patterns on text that none of them can match gives the same HTML."""
+    import markdown
+    from chibo.render import _PlainTextExtension
+
+    extensions = ["toc", "tables", "fenced_code", "attr_list", "md_in_html"]
+    plain = markdown.Markdown(extensions=extensions).convert(text)
+    fast = markdown.Markdown(extensions=[*extensions, _PlainTextExtension()])
+    assert fast.convert(text) == plain
+
+
+def test_plain_text_shortcut_steps_aside_for_other_inline_patterns() -> None:
+    import markdown
+    from chibo.render import _PlainTextExtension
+
+    text = "Giá ==được đánh dấu== ở đây và ~~gạch~~."
+    # pymdownx is not a dependency; a pattern of our own stands for any extension's
+    from markdown.inlinepatterns import SimpleTagInlineProcessor
+
+    def with_mark(md: markdown.Markdown) -> markdown.Markdown:
+        md.inlinePatterns.register(SimpleTagInlineProcessor(r"()==(.+?)==", "mark"), "mark", 65)
+        return md
+
+    plain = with_mark(markdown.Markdown()).convert(text)
+    fast = with_mark(markdown.Markdown(extensions=[_PlainTextExtension()])).convert(text)
+    assert "<mark>được đánh dấu</mark>" in plain and fast == plain
