@@ -3,7 +3,8 @@
 - what an article page view downloads (uncompressed, images excluded) and that none of it
   is search-related;
 - what one query transfers, from opening the search page to the results;
-- how much Pagefind's indexing adds to the build.
+- how much indexing adds to the build;
+- the same records indexed by Pagefind, the alternative measured (`pip install -e '.[bench]'`).
 
     python bench/search_budget.py 10000
 
@@ -19,8 +20,10 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 from run import WORK, corpus, write_portal
 
@@ -71,6 +74,39 @@ def measure_page(browser, url: str, action=None, before: str = "") -> tuple[int,
     return sum(s for _, s, _ in sizes), sizes
 
 
+def records_of(root: Path) -> list:
+    """The search records of the generated project's articles, read as the build reads them."""
+    from chibo.articles import read_article
+    from chibo.project import find_project
+    from chibo.search import article_record
+
+    project = find_project(root)
+    portal = project.portal()
+    paths = sorted(project.articles.rglob("*.md"))
+    return [article_record(read_article(p.relative_to(project.docs).as_posix(), p.read_bytes(), portal)) for p in paths]
+
+
+def compare_indexers(root: Path) -> None:
+    """The portal's index and Pagefind on the same records, each alone in this process."""
+    from chibo.search import write_index
+    from pagefind_index import write_pagefind
+
+    records = records_of(root)
+    categories = sorted({r.category for r in records})
+    with tempfile.TemporaryDirectory() as out:
+        ok, problem, ours = write_index(records, out, categories)
+        assert ok, problem
+        os.sync()
+        files = sum(1 for _ in Path(out).rglob("*.json"))
+        size = sum(f.stat().st_size for f in Path(out).rglob("*.json"))
+        theirs = write_pagefind(records, out)
+        pf_files = sum(1 for f in Path(out).rglob("*") if f.is_file()) - files
+    print(
+        f"indexing {len(records)} records: portal {ours:.1f} s ({files} files, {size / 1e6:.1f} MB); "
+        f"Pagefind {theirs:.1f} s ({pf_files} files)"
+    )
+
+
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     root = WORK / f"search{n}"
@@ -93,6 +129,7 @@ def main() -> None:
         f"{n} articles, {pages} pages: build {bare:.1f} s without the search index, {build:.1f} s with it: "
         f"+{100 * (build - bare) / bare:.0f} %"
     )
+    compare_indexers(root)
 
     from playwright.sync_api import sync_playwright
 
@@ -105,7 +142,7 @@ def main() -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         total, sizes = measure_page(browser, article_url)
-        search_related = [u for u, _, _ in sizes if "pagefind" in u or "search" in u]
+        search_related = [u for u, _, _ in sizes if "chi-muc" in u or "search" in u]
         print(
             f"article page view: {total / 1000:.0f} kB in {len(sizes)} requests; search-related: {search_related or 'none'}"
         )
@@ -116,11 +153,11 @@ def main() -> None:
 
             url = f"{base}tim-kiem/?q={query.replace(' ', '+')}"
             total, sizes = measure_page(browser, url, wait)
-            pf = sum(s for u, s, _ in sizes if "/pagefind" in u)
+            index = sum(s for u, s, _ in sizes if "/chi-muc/" in u)
             _, warm = measure_page(browser, url, wait, before=article_url)
             sent = sum(z for _, _, z in warm)
             print(
-                f"query '{query}': cold {total / 1000:.0f} kB uncompressed ({pf / 1000:.0f} kB Pagefind's files and index); "
+                f"query '{query}': cold {total / 1000:.0f} kB uncompressed ({index / 1000:.0f} kB of index); "
                 f"from an article page, as sent gzipped: {sent / 1000:.0f} kB in {len(warm)} requests"
             )
         browser.close()

@@ -28,7 +28,7 @@ from chibo.feeds import SitemapEntry, absolute, news_article_jsonld, rss, sitema
 from chibo.index import SiteIndex, build_index
 from chibo.listings import Home, Listing, build_home, build_listings
 from chibo.render import BodyRenderer, Shell, fix_markup, run_forked, slot, start_forked
-from chibo.search import BUNDLE_DIR, SearchRecord, article_record, page_record, shard_count, shard_dirs, write_index
+from chibo.search import INDEX_DIR, SearchRecord, article_record, page_record, write_index
 from chibo.text import format_day, format_number, nfc, slugify, slugify_anchor
 from mkdocs.commands.build import get_context
 from mkdocs.exceptions import PluginError
@@ -269,16 +269,17 @@ def on_env(env: Any, config: Any, files: Files) -> Any:
         counter_labels=LABELS,
         counter_help=FORECAST_HELP,
         portal_card=_card,
-        search_bundles=shard_dirs(shard_count(len(state.search_records))),
+        search_index=INDEX_DIR,
     )
     state.cards = {}
     state.env = env
     # The index depends only on what on_files decided: write it while the pages are rendered.
     output = config.site_dir
     records = state.search_records
+    categories = [c.name for c in state.portal.categories] if state.portal else []
     state.search_join = None
     if _search_enabled() and state.command == "build":
-        state.search_join = start_forked(lambda: write_index(records, output))
+        state.search_join = start_forked(lambda: write_index(records, output, categories))
     return env
 
 
@@ -489,12 +490,12 @@ def on_post_build(config: Any) -> None:
     if state.search_join is not None:
         ok, output, seconds = state.search_join()
     elif _search_enabled():
-        ok, output, seconds = write_index(state.search_records, site_dir)
+        ok, output, seconds = write_index(state.search_records, site_dir, [c.name for c in state.portal.categories])
     else:
         ok, output, seconds = True, "", 0.0
     if not ok:
-        raise PluginError(f"Không tạo được chỉ mục tìm kiếm (Pagefind):\n{output}")
-    log.debug(f"portal: search index ({BUNDLE_DIR}/) written in {seconds:.2f} s")
+        raise PluginError(f"Không tạo được chỉ mục tìm kiếm:\n{output}")
+    log.debug(f"portal: search index ({INDEX_DIR}/) written in {seconds:.2f} s")
     # MkDocs' own compressed copy lists pages without our dates: drop it rather than disagree.
     gz = os.path.join(site_dir, "sitemap.xml.gz")
     if os.path.exists(gz):

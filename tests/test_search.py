@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import threading
 from collections.abc import Iterator
 from urllib.parse import quote_plus
 
 import pytest
-from chibo.search import d_words
+from chibo.search import SearchRecord, bucket, build_index, key
 from conftest import MODEL_URL, Quiet, article, make_site
 
 ARTICLES = {
@@ -44,8 +45,55 @@ ARTICLES = {
 }
 
 
-def test_d_words_fold_only_d() -> None:
-    assert d_words("Đảng bộ đoàn kết", "<p>đảng phí</p>") == "Dảng doàn dảng"
+def test_keys_fold_d_and_every_mark() -> None:
+    assert [key(w) for w in ("đảng", "đăng", "Đà", "nẵng", "2024", "covid19")] == [
+        "dang",
+        "dang",
+        "da",
+        "nang",
+        "2024",
+        "covid19",
+    ]
+    # the same numbers as search.js (FNV-1a over UTF-8): fixed values guard the two against drifting
+    # the numbers search.js computes (FNV-1a over UTF-8, checked with Node): the two must not drift
+    assert [bucket(k, 1024) for k in ("dang", "bo", "chi", "nẵng")] == [93, 62, 613, 574]
+
+
+def test_index_files_words_under_their_folded_keys() -> None:
+    from datetime import datetime
+
+    from chibo.text import TIMEZONE
+
+    records = [
+        SearchRecord(
+            "bai-viet/a/",
+            "Đảng bộ tổng kết",
+            "Hội nghị",
+            "Tóm tắt a",
+            datetime(2024, 1, 2, tzinfo=TIMEZONE),
+            category="B",
+        ),
+        SearchRecord(
+            "bai-viet/b/",
+            "Đăng ký hội thao",
+            "đảng viên",
+            "Tóm tắt b",
+            datetime(2025, 1, 2, tzinfo=TIMEZONE),
+            category="A",
+        ),
+        SearchRecord("gioi-thieu/", "Giới thiệu", "Đảng bộ cơ sở", "Giới thiệu"),
+    ]
+    files = build_index(records, ["A", "B"], chunk=2)
+    meta = json.loads(files["meta.json"])
+    assert meta["records"] == 3 and meta["category_of"] == "01-"  # newest first, pages last
+    words = {}
+    for name, text in files.items():
+        if "/w" in name:
+            words.update(json.loads(text))
+    # ids as differences: "đảng" is in headline 1 (a), and elsewhere in 0 (b) and 2 (the page)
+    assert words["dang"] == {"đảng": [[1], [0, 2]], "đăng": [[0], []]}
+    rows = json.loads(files[f"{meta['version']}/r1.json"])
+    assert rows == [["gioi-thieu/", "Giới thiệu", "", "Giới thiệu"]]
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +188,7 @@ def test_drafts_and_scheduled_are_never_found(page, site_url) -> None:
 def test_article_page_does_not_load_the_index(page, site_url) -> None:
     page.goto(site_url + MODEL_URL)
     page.wait_for_timeout(500)
-    assert not [u for u in page.requests if "pagefind" in u or "search_index" in u]
+    assert not [u for u in page.requests if "chi-muc" in u or "search_index" in u]
 
 
 def test_header_box_sends_the_reader_to_the_search_page(page, site_url) -> None:
@@ -165,11 +213,17 @@ def test_search_page_is_keyboard_usable(page, site_url) -> None:
     assert page.get_by_role("status").inner_text().startswith("Tìm thấy")
 
 
-def test_an_index_in_shards_is_searched_as_one(browser, tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("CHIBO_SEARCH_SHARD", "2")  # 8 records -> 4 Pagefind runs
-    site = make_site(tmp_path / "shards", ARTICLES)
+def test_an_index_in_many_files_is_searched_as_one(browser, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("CHIBO_SEARCH_CHUNK", "1")  # one record a results file, words over many files
+    more = {
+        f"bai-viet/ds-{i}.md": article(f"Đảng viên mới số {i}", f"2023-03-{i + 1:02d}", "Tin hoạt động")
+        for i in range(22)
+    }
+    site = make_site(tmp_path / "chunks", {**ARTICLES, **more})
     site.build()
-    assert (site.out / "pagefind-4").is_dir() and not (site.out / "pagefind-5").exists()
+    meta = json.loads((site.out / "tim-kiem/chi-muc/meta.json").read_text(encoding="utf-8"))
+    assert meta["records"] == 29 and meta["buckets"] >= 64  # 26 articles, 3 pages
+    assert len(list((site.out / "tim-kiem/chi-muc" / meta["version"]).glob("r*.json"))) == 29
     handler = functools.partial(Quiet, directory=str(site.out))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
@@ -184,6 +238,14 @@ def test_an_index_in_shards_is_searched_as_one(browser, tmp_path, monkeypatch) -
             "Đăng ký tham gia hội thao",
         } <= set(found)
         assert search(page, base, "dang", category="Thông báo") == ["Hướng dẫn thu, nộp đảng phí năm 2025"]
+        # 25 results: the best 20 first, then the rest on "Xem thêm kết quả"
+        assert len(search(page, base, "dang vien")) == 20
+        assert page.locator("[data-portal-search-status]").inner_text().startswith("Tìm thấy 25 bài viết; đang hiện 20")
+        page.get_by_role("button", name="Xem thêm kết quả").click()
+        page.wait_for_function("document.querySelectorAll('.portal-search__result').length === 25")
+        assert page.get_by_role("button", name="Xem thêm kết quả").is_hidden()
+        titles = page.locator(".portal-search__result h2").all_inner_texts()
+        assert len(set(titles)) == 25 and "Đảng viên mới số 0" in titles[20:]
     finally:
         context.close()
         httpd.shutdown()

@@ -1,67 +1,59 @@
-"""Search: the Pagefind index of what was published.
+"""Search: the portal's own static index of what was published.
 
-Each published article becomes one Pagefind record made from what readers search for —
-headline, summary, headings and tags — with its date and category; ordinary pages become
-a record of their text. Records come from the build's own data rather than from the
-15,000 pages of the site, which keeps indexing fast and what a query downloads small
-(see the README's search budgets).
+Each published article becomes one record made from what readers search for — headline,
+summary, headings and tags — with its date and category; ordinary pages become a record
+of their text. Records come from the build's own data, not from the site's pages.
 
-Pagefind (>= 1.5) matches without diacritics by removing combining marks, but đ/Đ has no
-decomposition, so "dang" would not find "Đảng". Each record therefore also carries its
-words that contain đ with đ written as d ("Dảng"): Pagefind folds the other marks itself,
-and typed diacritics still match the real words.
+The index is a handful of static JSON files under `tim-kiem/chi-muc/` that the search page
+fetches on the first query, never before:
+
+- `meta.json`: the index's version, the number of records, the categories and each record's
+  category (so that the category filter needs no other file);
+- `<version>/w<n>.json`: the words. Every word is written lower-case as it appears
+  ("đảng", "đăng") and filed under its folded key ("dang", đ included), keys spread over
+  the files by a hash that search.js computes the same way, so a query fetches one file per
+  word. Each word lists the records that have it in the headline or tags, and the records
+  that have it elsewhere (ids as differences, which keeps the numbers short);
+- `<version>/r<n>.json`: what a result shows (link, headline, date, category, summary), for
+  `CHUNK` records a file, so that ten results fetch at most ten small files.
+
+Records are numbered newest first, which is the order of equally good matches. The version
+(a hash of the content) names the folder, so a reader's browser never mixes files of two builds.
 """
 
 from __future__ import annotations
 
-import html
+import hashlib
+import json
 import os
 import re
 import shutil
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from .articles import FRONT_MATTER, Article
-from .text import format_day, nfc
+from .text import fold, format_day, nfc
 
+INDEX_DIR = "tim-kiem/chi-muc"
+# Records per results file, and words per words file on average.
+CHUNK = int(os.environ.get("CHIBO_SEARCH_CHUNK", "40"))
 _MARKS = re.compile(r"[#*_`>|\[\]()!-]+")
-_D_WORD = re.compile(r"\w*[đĐ]\w*")
-_TAG = re.compile(r"<[^>]+>")
-BUNDLE_DIR = "pagefind"
-LANGUAGE = "vi"
-# Records per Pagefind run: keeps the indexer near 500 MB of memory (about 100 kB a record).
-SHARD_SIZE = int(os.environ.get("CHIBO_SEARCH_SHARD", "5000"))
-
-
-def d_words(*texts: str) -> str:
-    """The distinct words containing đ/Đ, with đ→d, in first-seen order."""
-    seen: dict[str, None] = {}
-    for text in texts:
-        for word in _D_WORD.findall(_TAG.sub(" ", text)):
-            seen.setdefault(word.replace("đ", "d").replace("Đ", "D"), None)
-    return " ".join(seen)
+_WORD = re.compile(r"[^\W_]+")
+_KEY = re.compile(r"[a-z0-9]+")
 
 
 @dataclass(frozen=True)
 class SearchRecord:
     url: str  # relative to the site root: "bai-viet/2023/11/slug/"
     title: str
-    text: str  # what is matched, besides the title
+    text: str  # what is matched, besides the title and tags
     summary: str = ""  # what the results list shows
     published: datetime | None = None
     with_time: bool = False
     category: str = ""
     tags: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def content(self) -> str:
-        parts = [self.title, self.text, " ".join(self.tags)]
-        return " \n".join([*parts, d_words(*parts)])
 
 
 def article_record(article: Article) -> SearchRecord:
@@ -94,80 +86,101 @@ def page_record(url: str, markdown: str) -> SearchRecord:
     return SearchRecord(url=url, title=title or url, text=plain, summary=plain[:200])
 
 
-def record_html(record: SearchRecord) -> str:
-    """A minimal page for Pagefind: the text to match, and the result's data as attributes
-    (attribute form, so that commas in a title or summary stay inside their value)."""
-    e = html.escape
-
-    def data(kind: str, key: str, value: str) -> str:
-        return f'<span data-pagefind-{kind}="{key}[data-v]" data-v="{e(value)}"></span>' if value else ""
-
-    return "".join(
-        [
-            '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title></title></head><body data-pagefind-body>',
-            f"<h1>{e(record.title)}</h1><p>{e(record.content)}</p>",
-            data("meta", "link", record.url),
-            data("meta", "summary", record.summary),
-            # formatted here, in the indexing process: Babel is slow, and the pages do not wait for this
-            data("meta", "date", format_day(record.published, record.with_time) if record.published else ""),
-            data("meta", "category", record.category),
-            data("filter", "category", record.category),
-            data("sort", "date", record.published.isoformat() if record.published else ""),
-            "</body></html>",
-        ]
-    )
+def words(text: str) -> list[str]:
+    """The words of `text` as the index and the search page cut them: letters and digits, lower-case."""
+    return _WORD.findall(nfc(text).lower())
 
 
-def shard_dirs(count: int) -> list[str]:
-    """Bundle folders of an index in `count` shards: "pagefind", "pagefind-2", …"""
-    return [BUNDLE_DIR if i == 0 else f"{BUNDLE_DIR}-{i + 1}" for i in range(count)]
+_KEYS: dict[str, str] = {}
 
 
-def shard_count(records: int, per_shard: int = SHARD_SIZE) -> int:
-    return max(1, -(-records // per_shard))
+def key(word: str) -> str:
+    """A word's folded key ("đảng" -> "dang"); the search page folds a query word the same way."""
+    found = _KEYS.get(word)
+    if found is None:
+        found = _KEYS[word] = "".join(_KEY.findall(fold(word))) or word
+    return found
 
 
-def write_index(
-    records: Iterable[SearchRecord], site_dir: str, per_shard: int = SHARD_SIZE, timeout: float = 600
-) -> tuple[bool, str, float]:
-    """Write the Pagefind bundles into `site_dir`; (ok, problem, seconds). Never raises.
+def bucket(word_key: str, buckets: int) -> int:
+    """FNV-1a over the key's UTF-8 bytes: search.js computes the same number."""
+    h = 0x811C9DC5
+    for byte in word_key.encode():
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h % buckets
 
-    The records are handed to Pagefind's indexer as small generated pages in a temporary
-    folder: parsing those is much faster than parsing the site's full pages, and the
-    indexer's Python service API is far slower still (about 0.1 s a record). Pagefind holds
-    a whole index in memory (about 100 kB a record), so a large site is indexed in shards
-    of `per_shard` records, one after the other; the search page merges them.
-    """
-    started = time.perf_counter()
-    records = list(records)
-    folders = shard_dirs(shard_count(len(records), per_shard))
-    # In memory where the system offers it: creating 10,000 small files is slow on many disks.
-    scratch = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
-    for number, folder_name in enumerate(folders):
-        part = records[number * per_shard : (number + 1) * per_shard]
-        with tempfile.TemporaryDirectory(prefix="chibo-search-", dir=scratch) as folder:
-            pages, bundle = os.path.join(folder, "pages"), os.path.join(folder, "bundle")
-            os.mkdir(pages)
-            for index, record in enumerate(part):
-                with open(os.path.join(pages, f"{index:06d}.html"), "w", encoding="utf-8") as f:
-                    f.write(record_html(record))
-            command = [
-                sys.executable,
-                "-m",
-                "pagefind",
-                "--site",
-                pages,
-                "--output-path",
-                bundle,
-                "--force-language",
-                LANGUAGE,
-                "--quiet",
+
+def _deltas(ids: list[int]) -> list[int]:
+    return [b - a for a, b in zip([0, *ids], ids, strict=False)]
+
+
+def build_index(records: Iterable[SearchRecord], categories: list[str], chunk: int = CHUNK) -> dict[str, str]:
+    """The index's files, path (relative to INDEX_DIR) -> JSON text."""
+    ordered = sorted(records, key=lambda r: (r.published is None, -(r.published.timestamp() if r.published else 0)))
+    category_index = {name: chr(48 + i) for i, name in enumerate(categories)}
+    # folded key -> word as written -> ([ids with it in headline or tags], [ids with it elsewhere])
+    postings: dict[str, dict[str, tuple[list[int], list[int]]]] = {}
+    for number, record in enumerate(ordered):
+        strong = set(words(" ".join([record.title, *record.tags])))
+        for word in strong:
+            postings.setdefault(key(word), {}).setdefault(word, ([], []))[0].append(number)
+        for word in set(words(record.text)) - strong:
+            postings.setdefault(key(word), {}).setdefault(word, ([], []))[1].append(number)
+    buckets = 1
+    while buckets * chunk < len(postings):
+        buckets *= 2
+    files: list[dict[str, dict[str, list[list[int]]]]] = [{} for _ in range(buckets)]
+    for word_key, variants in postings.items():
+        files[bucket(word_key, buckets)][word_key] = {
+            word: [_deltas(strong_ids), _deltas(other_ids)] for word, (strong_ids, other_ids) in variants.items()
+        }
+    out: dict[str, str] = {}
+    for n, content in enumerate(files):
+        out[f"w{n}.json"] = _json(content)
+    for n in range(0, len(ordered), chunk):
+        out[f"r{n // chunk}.json"] = _json(
+            [
+                [
+                    r.url,
+                    r.title,
+                    # formatted here, in the indexing process: the pages do not wait for this
+                    format_day(r.published, r.with_time) if r.published else "",
+                    r.summary,
+                ]
+                for r in ordered[n : n + chunk]
             ]
-            try:
-                result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
-            except (OSError, subprocess.TimeoutExpired) as exc:
-                return False, str(exc), time.perf_counter() - started
-            if result.returncode != 0:
-                return False, (result.stdout + result.stderr).strip(), time.perf_counter() - started
-            shutil.copytree(bundle, os.path.join(site_dir, folder_name), dirs_exist_ok=True)
+        )
+    version = hashlib.sha1("".join(out[name] for name in sorted(out)).encode()).hexdigest()[:12]
+    meta = {
+        "version": version,
+        "records": len(ordered),
+        "chunk": chunk,
+        "buckets": buckets,
+        "categories": categories,
+        # one character per record: chr(48 + its category's position), "-" for an ordinary page
+        "category_of": "".join(category_index.get(r.category, "-") for r in ordered),
+    }
+    files_out = {f"{version}/{name}": text for name, text in out.items()}
+    files_out["meta.json"] = _json(meta)
+    return files_out
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_index(records: Iterable[SearchRecord], site_dir: str, categories: list[str]) -> tuple[bool, str, float]:
+    """Write the index into `site_dir`/INDEX_DIR; (ok, problem, seconds). Never raises."""
+    started = time.perf_counter()
+    try:
+        files = build_index(records, categories)
+        root = os.path.join(site_dir, INDEX_DIR)
+        shutil.rmtree(root, ignore_errors=True)
+        for name, text in files.items():
+            path = os.path.join(root, name)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+    except (OSError, ValueError) as exc:
+        return False, str(exc), time.perf_counter() - started
     return True, "", time.perf_counter() - started

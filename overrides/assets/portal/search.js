@@ -1,5 +1,6 @@
-// The search page: reads ?q= (and ?chuyen-muc=), asks Pagefind, lists the results.
-// Pagefind's files are fetched from this site only when a search is made.
+// The search page: reads ?q= (and ?chuyen-muc=), looks the words up in the portal's static
+// index (tim-kiem/chi-muc/, written by chibo/search.py), lists the results.
+// The index's files are fetched from this site only when a search is made.
 (function () {
   "use strict";
   var form = document.querySelector("[data-portal-search]");
@@ -8,43 +9,121 @@
   var select = form.querySelector("select[name=chuyen-muc]");
   var status = document.querySelector("[data-portal-search-status]");
   var list = document.querySelector("[data-portal-search-results]");
+  var more = document.querySelector("[data-portal-search-more]");
   var cfg = JSON.parse(document.getElementById("portal-search-config").textContent);
   var siteRoot = new URL(cfg.site, location.href);
-  var pagefind = null;
-  var LIMIT = 20;
+  var indexRoot = new URL(cfg.index + "/", siteRoot);
+  var PAGE = 20;
+  var meta = null;  // a promise of meta.json
+  var files = {};   // path -> promise of its JSON
+  var shown = null; // the current query's ranked ids and how many are on the page
 
   function fold(text) {
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
   }
 
-  // The index may come in several shards (large sites): the first is loaded, the others merged.
-  function load() {
-    if (!pagefind) {
-      var bundles = cfg.bundles.map(function (name) { return new URL(name + "/", siteRoot).href; });
-      pagefind = import(bundles[0] + "pagefind.js").then(function (pf) {
-        return pf.options({ excerptLength: 30 }).then(function () {
-          return Promise.all(bundles.slice(1).map(function (url) { return pf.mergeIndex(url); }));
-        }).then(function () { return pf; });
+  function words(text) {
+    return text.normalize("NFC").toLowerCase().match(/[\p{L}\p{N}]+/gu) || [];
+  }
+
+  // The same key and file number as chibo/search.py: folded, letters and digits only; FNV-1a.
+  function key(word) {
+    var parts = fold(word).match(/[a-z0-9]+/g);
+    return parts ? parts.join("") : word;
+  }
+
+  function bucket(wordKey, buckets) {
+    var h = 0x811c9dc5;
+    new TextEncoder().encode(wordKey).forEach(function (b) { h = Math.imul(h ^ b, 0x01000193) >>> 0; });
+    return h % buckets;
+  }
+
+  function getJSON(path, options) {
+    if (!files[path]) {
+      files[path] = fetch(new URL(path, indexRoot).href, options).then(function (r) {
+        if (!r.ok) { throw new Error(path + ": " + r.status); }
+        return r.json();
       });
     }
-    return pagefind;
+    return files[path];
+  }
+
+  function loadMeta() {
+    // revalidated every time: the other files are named by its version and never change
+    if (!meta) { meta = getJSON("meta.json", { cache: "no-cache" }); }
+    return meta;
+  }
+
+  function ids(deltas) {
+    var out = [], id = 0;
+    for (var i = 0; i < deltas.length; i++) { id += deltas[i]; out.push(id); }
+    return out;
+  }
+
+  // Every query word must match (without diacritics); a word typed with diacritics that
+  // matches as written ranks first, a match in the headline or tags next, newest after that.
+  function rank(m, query, category) {
+    var qwords = Array.from(new Set(words(query))).slice(0, 10);
+    return Promise.all(qwords.map(function (w) {
+      var k = key(w);
+      return getJSON(m.version + "/w" + bucket(k, m.buckets) + ".json").then(function (file) {
+        var hits = new Map();
+        var variants = file[k] || {};
+        var typedMarks = fold(w) !== w;
+        Object.keys(variants).forEach(function (written) {
+          var exact = typedMarks && written === w ? 1 : 0;
+          [3, 1].forEach(function (weight, field) {
+            ids(variants[written][field]).forEach(function (id) {
+              var h = hits.get(id);
+              if (!h) { hits.set(id, { w: weight, x: exact }); }
+              else { h.w = Math.max(h.w, weight); h.x = Math.max(h.x, exact); }
+            });
+          });
+        });
+        return hits;
+      });
+    })).then(function (perWord) {
+      if (!perWord.length) { return []; }
+      perWord.sort(function (a, b) { return a.size - b.size; });
+      var results = [];
+      perWord[0].forEach(function (first, id) {
+        if (category >= 0 && m.category_of.charCodeAt(id) - 48 !== category) { return; }
+        var score = { id: id, w: first.w, x: first.x };
+        for (var i = 1; i < perWord.length; i++) {
+          var h = perWord[i].get(id);
+          if (!h) { return; }
+          score.w += h.w;
+          score.x += h.x;
+        }
+        results.push(score);
+      });
+      results.sort(function (a, b) { return (b.x - a.x) || (b.w - a.w) || (a.id - b.id); });
+      return results.map(function (r) { return r.id; });
+    });
+  }
+
+  function records(m, idList) {
+    return Promise.all(idList.map(function (id) {
+      return getJSON(m.version + "/r" + Math.floor(id / m.chunk) + ".json").then(function (chunk) {
+        var row = chunk[id % m.chunk];
+        var c = m.category_of.charCodeAt(id) - 48;
+        return { url: row[0], title: row[1], date: row[2], summary: row[3], category: m.categories[c] || "" };
+      });
+    }));
   }
 
   // Mark, in the text nodes of `root`, the words that match a query word without diacritics.
   function highlight(root, terms) {
     var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     var nodes = [];
-    while (walker.nextNode()) {
-      if (!walker.currentNode.parentNode.closest("mark")) { nodes.push(walker.currentNode); }
-    }
+    while (walker.nextNode()) { nodes.push(walker.currentNode); }
     nodes.forEach(function (node) {
       var parts = node.textContent.split(/([\p{L}\p{N}]+)/u);
       if (parts.length < 2) { return; }
       var frag = document.createDocumentFragment();
       var changed = false;
       parts.forEach(function (part, i) {
-        var folded = fold(part);
-        if (i % 2 === 1 && terms.some(function (t) { return folded === t || (t.length > 2 && folded.indexOf(t) === 0); })) {
+        if (i % 2 === 1 && terms.indexOf(key(part.toLowerCase())) !== -1) {
           var mark = document.createElement("mark");
           mark.textContent = part;
           frag.appendChild(mark);
@@ -57,53 +136,50 @@
     });
   }
 
-  // Pagefind ignores diacritics; a reader who typed them ("đảng", not "đăng") gets the pages
-  // with those exact words first, keeping Pagefind's order otherwise.
-  function exactFirst(data, query) {
-    if (fold(query) === query.toLowerCase()) { return data; }
-    var words = query.toLowerCase().normalize("NFC").split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-    var scored = data.map(function (d, i) {
-      var shown = (d.meta && d.meta.summary) || d.excerpt.replace(/<[^>]+>/g, "");
-      var text = (((d.meta && d.meta.title) || "") + " " + shown).toLowerCase().normalize("NFC");
-      var tokens = text.split(/[^\p{L}\p{N}]+/u);
-      var hits = words.filter(function (w) { return tokens.indexOf(w) !== -1; }).length;
-      return { d: d, i: i, hits: hits };
-    });
-    scored.sort(function (a, b) { return (b.hits - a.hits) || (a.i - b.i); });
-    return scored.map(function (s) { return s.d; });
-  }
-
-  function show(results, total, query) {
-    var terms = fold(query).split(/[^a-z0-9]+/).filter(Boolean);
-    list.textContent = "";
-    results.forEach(function (data) {
+  function append(items, terms) {
+    items.forEach(function (data) {
       var li = document.createElement("li");
       li.className = "portal-search__result";
       var h = document.createElement("h2");
       var a = document.createElement("a");
-      a.href = new URL((data.meta && data.meta.link) || data.url, siteRoot).href;
-      a.textContent = (data.meta && data.meta.title) || data.url;
+      a.href = new URL(data.url, siteRoot).href;
+      a.textContent = data.title;
       h.appendChild(a);
-      var meta = document.createElement("p");
-      meta.className = "portal-search__meta";
-      meta.textContent = [data.meta && data.meta.date, data.meta && data.meta.category].filter(Boolean).join(" · ");
+      var info = document.createElement("p");
+      info.className = "portal-search__meta";
+      info.textContent = [data.date, data.category].filter(Boolean).join(" · ");
       var excerpt = document.createElement("p");
       excerpt.className = "portal-search__excerpt";
-      if (data.meta && data.meta.summary) {
-        excerpt.textContent = data.meta.summary;
-      } else {
-        excerpt.innerHTML = data.excerpt;  // Pagefind escapes the text and adds only <mark>
-      }
+      excerpt.textContent = data.summary;
       highlight(h, terms);
       highlight(excerpt, terms);
       li.appendChild(h);
-      li.appendChild(meta);
+      li.appendChild(info);
       li.appendChild(excerpt);
       list.appendChild(li);
     });
-    status.textContent = total > results.length
-      ? "Tìm thấy " + total + " bài viết; hiện " + results.length + " bài phù hợp nhất."
-      : "Tìm thấy " + total + " bài viết.";
+  }
+
+  function showMore() {
+    var s = shown;
+    var next = s.ids.slice(s.count, s.count + PAGE);
+    return loadMeta().then(function (m) { return records(m, next); }).then(function (items) {
+      if (s !== shown) { return; }  // a newer search replaced this one
+      var firstNew = list.children.length;
+      append(items, s.terms);
+      s.count += next.length;
+      more.hidden = s.count >= s.ids.length;
+      status.textContent = s.ids.length > s.count
+        ? "Tìm thấy " + s.ids.length + " bài viết; đang hiện " + s.count + " bài phù hợp nhất."
+        : "Tìm thấy " + s.ids.length + " bài viết.";
+      if (firstNew > 0 && list.children[firstNew]) { list.children[firstNew].querySelector("a").focus(); }
+    });
+  }
+
+  function search(query, categoryName) {
+    return loadMeta().then(function (m) {
+      return rank(m, query, m.categories.indexOf(categoryName));
+    });
   }
 
   function run() {
@@ -113,23 +189,30 @@
     if (query) { params.set("q", query); }
     if (category) { params.set("chuyen-muc", category); }
     history.replaceState(null, "", params.toString() ? "?" + params.toString() : location.pathname);
-    if (!query) {
-      list.textContent = "";
+    list.textContent = "";
+    more.hidden = true;
+    shown = null;
+    if (!words(query).length) {
       status.textContent = "Nhập từ khoá để tìm bài viết.";
       return Promise.resolve();
     }
     status.textContent = "Đang tìm…";
-    return load().then(function (pf) {
-      return pf.search(query, category ? { filters: { category: category } } : {});
-    }).then(function (search) {
-      if (!search || !search.results.length) {
-        list.textContent = "";
+    var attempt = function (retry) {
+      return search(query, category).catch(function (err) {
+        if (!retry) { throw err; }
+        // a new version of the site was published meanwhile: start again from its meta.json
+        meta = null;
+        files = {};
+        return attempt(false);
+      });
+    };
+    return attempt(true).then(function (found) {
+      if (!found.length) {
         status.textContent = "Không tìm thấy bài viết nào cho “" + query + "”" + (category ? " trong chuyên mục " + category : "") + ".";
         return;
       }
-      return Promise.all(search.results.slice(0, LIMIT).map(function (r) { return r.data(); })).then(function (data) {
-        show(exactFirst(data, query), search.results.length, query);
-      });
+      shown = { ids: found, count: 0, terms: words(query).map(key) };
+      return showMore();
     }).catch(function () {
       status.textContent = "Chưa tìm được: không tải được chỉ mục tìm kiếm. Hãy thử lại sau.";
     });
@@ -140,5 +223,6 @@
   select.value = params.get("chuyen-muc") || "";
   form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
   select.addEventListener("change", function () { if (input.value.trim()) { run(); } });
+  more.addEventListener("click", function () { if (shown) { showMore(); } });
   if (input.value) { run(); } else { input.focus(); }
 })();
