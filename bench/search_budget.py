@@ -18,6 +18,7 @@ import gzip
 import http.server
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -114,20 +115,23 @@ def main() -> None:
     config = write_portal(root, corpus(n))
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)]
-    timings = {}
-    for label, extra in (("without search", {"CHIBO_NO_SEARCH": "1"}), ("with search", {})):
-        shutil.rmtree(root / "site", ignore_errors=True)
-        os.sync()  # the previous build's writeback must not slow this one
-        time.sleep(1)
-        started = time.perf_counter()
-        subprocess.run(cmd, cwd=root, env={**env, **extra}, check=True, capture_output=True)
-        timings[label] = time.perf_counter() - started
-    build, bare = timings["with search"], timings["without search"]
+    # Alternating pairs, the median of each: single builds on this machine vary by up to 30 %.
+    timings: dict[str, list[float]] = {"without search": [], "with search": []}
+    for _ in range(3):
+        for label, extra in (("without search", {"CHIBO_NO_SEARCH": "1"}), ("with search", {})):
+            shutil.rmtree(root / "site", ignore_errors=True)
+            os.sync()  # the previous build's writeback must not slow this one
+            time.sleep(1)
+            started = time.perf_counter()
+            subprocess.run(cmd, cwd=root, env={**env, **extra}, check=True, capture_output=True)
+            timings[label].append(time.perf_counter() - started)
+    build, bare = statistics.median(timings["with search"]), statistics.median(timings["without search"])
     site = root / "site"
     pages = sum(1 for _ in site.rglob("*.html"))
     print(
-        f"{n} articles, {pages} pages: build {bare:.1f} s without the search index, {build:.1f} s with it: "
-        f"+{100 * (build - bare) / bare:.0f} %"
+        f"{n} articles, {pages} pages, median of 3: build {bare:.1f} s without the search index, {build:.1f} s "
+        f"with it: +{100 * (build - bare) / bare:.0f} % (runs: {', '.join(f'{t:.1f}' for t in timings['without search'])} "
+        f"without; {', '.join(f'{t:.1f}' for t in timings['with search'])} with)"
     )
     compare_indexers(root)
 
@@ -156,8 +160,10 @@ def main() -> None:
             index = sum(s for u, s, _ in sizes if "/chi-muc/" in u)
             _, warm = measure_page(browser, url, wait, before=article_url)
             sent = sum(z for _, _, z in warm)
+            cold_sent = sum(z for _, _, z in sizes)
             print(
-                f"query '{query}': cold {total / 1000:.0f} kB uncompressed ({index / 1000:.0f} kB of index); "
+                f"query '{query}': cold {total / 1000:.0f} kB uncompressed ({index / 1000:.0f} kB of index), "
+                f"{cold_sent / 1000:.0f} kB as sent gzipped; "
                 f"from an article page, as sent gzipped: {sent / 1000:.0f} kB in {len(warm)} requests"
             )
         browser.close()

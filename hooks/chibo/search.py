@@ -15,7 +15,7 @@ fetches on the first query, never before:
   word. Each word lists the records that have it in the headline or tags, and the records
   that have it elsewhere (ids as differences, which keeps the numbers short);
 - `<version>/r<n>.json`: what a result shows (link, headline, date, category, summary), for
-  `CHUNK` records a file, so that ten results fetch at most ten small files.
+  `CHUNK` records a file, so that twenty results fetch at most twenty small files.
 
 Records are numbered newest first, which is the order of equally good matches. The version
 (a hash of the content) names the folder, so a reader's browser never mixes files of two builds.
@@ -37,8 +37,9 @@ from .articles import FRONT_MATTER, Article
 from .text import fold, format_day, nfc
 
 INDEX_DIR = "tim-kiem/chi-muc"
-# Records per results file, and words per words file on average.
-CHUNK = int(os.environ.get("CHIBO_SEARCH_CHUNK", "40"))
+# Records per results file (the twenty results of a query are spread over as many files, so
+# small files keep a query small), and four times that many words per words file on average.
+CHUNK = int(os.environ.get("CHIBO_SEARCH_CHUNK", "10"))
 _MARKS = re.compile(r"[#*_`>|\[\]()!-]+")
 _WORD = re.compile(r"[^\W_]+")
 _KEY = re.compile(r"[a-z0-9]+")
@@ -127,7 +128,7 @@ def build_index(records: Iterable[SearchRecord], categories: list[str], chunk: i
         for word in set(words(record.text)) - strong:
             postings.setdefault(key(word), {}).setdefault(word, ([], []))[1].append(number)
     buckets = 1
-    while buckets * chunk < len(postings):
+    while buckets * chunk * 4 < len(postings):
         buckets *= 2
     files: list[dict[str, dict[str, list[list[int]]]]] = [{} for _ in range(buckets)]
     for word_key, variants in postings.items():
