@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import time
 import urllib.request
 
 import pytest
+from chibo.search import bucket
 from conftest import article, build_env
 
 
@@ -158,6 +160,13 @@ def test_serve_keeps_running_and_shows_the_error(new_site) -> None:
         # the model article, which has no problem, is still in the preview
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/tin-hoat-dong/", timeout=5) as response:
             assert "Một số giải pháp tiếp tục" in response.read().decode("utf-8")
+        # the preview has its search index too, with the model article's words
+        index = f"http://127.0.0.1:{port}/tim-kiem/chi-muc/"
+        with urllib.request.urlopen(index + "meta.json", timeout=5) as response:
+            meta = json.loads(response.read())
+        words_file = f"{index}{meta['version']}/w{bucket('sinh', meta['buckets'])}.json"
+        with urllib.request.urlopen(words_file, timeout=5) as response:
+            assert "sinh" in json.loads(response.read())["sinh"]
     finally:
         proc.terminate()
         output = proc.communicate(timeout=20)[0]

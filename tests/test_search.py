@@ -249,3 +249,36 @@ def test_an_index_in_many_files_is_searched_as_one(browser, tmp_path, monkeypatc
     finally:
         context.close()
         httpd.shutdown()
+
+
+def test_a_search_after_a_new_publication_uses_the_new_index(browser, tmp_path) -> None:
+    site = make_site(tmp_path / "republish", ARTICLES)
+    site.build()
+    first = json.loads((site.out / "tim-kiem/chi-muc/meta.json").read_text(encoding="utf-8"))["version"]
+    handler = functools.partial(Quiet, directory=str(site.out))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+        assert search(page, base, "dang phi")[0] == "Hướng dẫn thu, nộp đảng phí năm 2025"
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        # published while the reader keeps the search page open: the old index folder is gone
+        site.write("bai-viet/moi.md", article("Đại hội Chi đoàn nhiệm kỳ mới", "2025-03-01", "Tin hoạt động"))
+        site.build()
+        second = json.loads((site.out / "tim-kiem/chi-muc/meta.json").read_text(encoding="utf-8"))["version"]
+        assert second != first and not (site.out / "tim-kiem/chi-muc" / first).exists()
+        page.fill("#portal-search-q", "dai hoi chi doan")
+        page.press("#portal-search-q", "Enter")
+        page.wait_for_function("!document.querySelector('[data-portal-search-status]').textContent.startsWith('Đang')")
+        assert page.locator(".portal-search__result h2").all_inner_texts() == ["Đại hội Chi đoàn nhiệm kỳ mới"]
+        assert page.url.endswith("/tim-kiem/?q=dai+hoi+chi+doan")  # searched in place, not reloaded
+        assert not [u for u in requests if "chi-muc" in u and "meta.json" not in u and f"/{second}/" not in u]
+        assert errors == []
+    finally:
+        context.close()
+        httpd.shutdown()

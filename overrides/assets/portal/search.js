@@ -14,8 +14,7 @@
   var siteRoot = new URL(cfg.site, location.href);
   var indexRoot = new URL(cfg.index + "/", siteRoot);
   var PAGE = 20;
-  var meta = null;  // a promise of meta.json
-  var files = {};   // path -> promise of its JSON
+  var files = {};   // path under a version's folder -> promise of its JSON (they never change)
   var shown = null; // the current query's ranked ids and how many are on the page
 
   function fold(text) {
@@ -38,20 +37,24 @@
     return h % buckets;
   }
 
-  function getJSON(path, options) {
+  function fetchJSON(path, options) {
+    return fetch(new URL(path, indexRoot).href, options).then(function (r) {
+      if (!r.ok) { throw new Error(path + ": " + r.status); }
+      return r.json();
+    });
+  }
+
+  function getJSON(path) {
     if (!files[path]) {
-      files[path] = fetch(new URL(path, indexRoot).href, options).then(function (r) {
-        if (!r.ok) { throw new Error(path + ": " + r.status); }
-        return r.json();
-      });
+      files[path] = fetchJSON(path).catch(function (err) { delete files[path]; throw err; });
     }
     return files[path];
   }
 
+  // Asked again at every search (a small conditional request): a page left open searches
+  // what has been published since, in the folder of that version.
   function loadMeta() {
-    // revalidated every time: the other files are named by its version and never change
-    if (!meta) { meta = getJSON("meta.json", { cache: "no-cache" }); }
-    return meta;
+    return fetchJSON("meta.json", { cache: "no-cache" });
   }
 
   function ids(deltas) {
@@ -163,7 +166,7 @@
   function showMore() {
     var s = shown;
     var next = s.ids.slice(s.count, s.count + PAGE);
-    return loadMeta().then(function (m) { return records(m, next); }).then(function (items) {
+    return records(s.meta, next).then(function (items) {
       if (s !== shown) { return; }  // a newer search replaced this one
       var firstNew = list.children.length;
       append(items, s.terms);
@@ -178,7 +181,9 @@
 
   function search(query, categoryName) {
     return loadMeta().then(function (m) {
-      return rank(m, query, m.categories.indexOf(categoryName));
+      return rank(m, query, m.categories.indexOf(categoryName)).then(function (found) {
+        return { meta: m, ids: found };
+      });
     });
   }
 
@@ -200,18 +205,16 @@
     var attempt = function (retry) {
       return search(query, category).catch(function (err) {
         if (!retry) { throw err; }
-        // a new version of the site was published meanwhile: start again from its meta.json
-        meta = null;
-        files = {};
+        // a new version was published between meta.json and its files: start again
         return attempt(false);
       });
     };
     return attempt(true).then(function (found) {
-      if (!found.length) {
+      if (!found.ids.length) {
         status.textContent = "Không tìm thấy bài viết nào cho “" + query + "”" + (category ? " trong chuyên mục " + category : "") + ".";
         return;
       }
-      shown = { ids: found, count: 0, terms: words(query).map(key) };
+      shown = { meta: found.meta, ids: found.ids, count: 0, terms: words(query).map(key) };
       return showMore();
     }).catch(function () {
       status.textContent = "Chưa tìm được: không tải được chỉ mục tìm kiếm. Hãy thử lại sau.";
