@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import unicodedata
 
 import pytest
-from conftest import MODEL_URL, Site, article, make_site
+from conftest import MODEL_URL, Site, article, build_env, make_site
 
 NFD_TITLE = unicodedata.normalize("NFD", "Hội nghị học tập Nghị quyết")
 XSS_TITLE = "Tin <script>alert('x')</script> & <b>đậm</b>"
@@ -204,7 +206,10 @@ def test_ordinary_page_can_link_to_an_article_file(new_site) -> None:
 
 
 def test_article_links_and_images_are_rewritten_to_their_pages(new_site) -> None:
-    body = "Ảnh: ![toàn cảnh](anh.png). Xem [giới thiệu](../../gioi-thieu.md) và [bài khác](khac.md)."
+    body = (
+        "Ảnh: ![toàn cảnh](anh.png). Xem [giới thiệu](../../gioi-thieu.md), [bài khác](khac.md), "
+        "[liên hệ](../../lien-he/) (kiểu thư mục, như `chibo check` chấp nhận) và [trang chủ](/)."
+    )
     site = new_site(
         {
             "bai-viet/2024/co-anh.md": article("Bài có ảnh", "2024-05-02", "Thông báo", body=body),
@@ -217,8 +222,13 @@ def test_article_links_and_images_are_rewritten_to_their_pages(new_site) -> None
     body_html = page.select_one(".portal-article__body")
     assert body_html.select_one("img")["src"] == "../../anh.png"
     hrefs = [a["href"] for a in body_html.select("a")]
-    assert hrefs == ["../../../../gioi-thieu/", "../bai-khac/"]
+    assert hrefs == ["../../../../gioi-thieu/", "../bai-khac/", "../../../../lien-he/", "/"]
     assert (site.out / "bai-viet/2024/anh.png").exists()
+    # `chibo check` judges the same links by the same rule: nothing to report
+    check = subprocess.run(
+        [sys.executable, "-m", "chibo.cli", "check"], cwd=site.root, capture_output=True, text=True, env=build_env()
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
 
 
 def test_broken_link_in_an_article_fails_a_strict_build(new_site) -> None:

@@ -4,15 +4,14 @@ at no file, and text that is not in composed Unicode (NFC)."""
 
 from __future__ import annotations
 
-import posixpath
 import re
 import unicodedata
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from .articles import ARTICLES_DIR, Article, read_article
 from .catalog import build_catalog, now_in_vietnam
 from .errors import ContentError, ContentErrors
+from .links import candidates
 from .project import Project
 
 # Markdown links and images: [text](target "title") and ![alt](target)
@@ -77,17 +76,8 @@ def _text_problems(shown: str, src: str, raw: bytes, files: dict[str, Path]) -> 
 
 
 def _link_problem(src: str, target: str, files: dict[str, Path]) -> str | None:
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or target.startswith(("#", "mailto:", "tel:")) or not parts.path:
+    paths = candidates(src, target)
+    if not paths or any(c in files for c in paths):
         return None
-    path = unquote(parts.path)
-    resolved = posixpath.normpath(
-        path.lstrip("/") if path.startswith("/") else posixpath.join(posixpath.dirname(src), path)
-    )
-    candidates = [resolved]
-    if path.endswith("/") or not posixpath.splitext(resolved)[1]:
-        candidates += [f"{resolved}.md", f"{resolved}/index.md"]
-    if any(c in files for c in candidates):
-        return None
-    kind = "ảnh" if re.search(r"\.(jpe?g|png|gif|webp|svg)$", path, re.IGNORECASE) else "liên kết"
-    return f'{kind} "{target}" không trỏ tới tệp nào trong docs/ (tìm tại docs/{resolved}); hãy sửa đường dẫn hoặc chép tệp vào'
+    kind = "ảnh" if re.search(r"\.(jpe?g|png|gif|webp|svg)$", paths[0], re.IGNORECASE) else "liên kết"
+    return f'{kind} "{target}" không trỏ tới tệp nào trong docs/ (tìm tại docs/{paths[0]}); hãy sửa đường dẫn hoặc chép tệp vào'

@@ -16,12 +16,14 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
+
+from .links import candidates, is_external
 
 # Private-use characters: survive HTML escaping and never occur in real text.
 _MARK = "\ue000"
@@ -107,14 +109,14 @@ class _LinkState:
     unresolved: list[str] = field(default_factory=list)
 
     def rewrite(self, value: str) -> str:
-        parts = urlsplit(value)
-        if parts.scheme or parts.netloc or value.startswith(("#", "/")) or not parts.path:
-            return value
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(self.src_path), unquote(parts.path)))
-        site_path = self.targets.get(target)
+        if value.startswith("/"):
+            return value  # from the site's root: left as written, as MkDocs does
+        site_path = next((self.targets[c] for c in candidates(self.src_path, value) if c in self.targets), None)
         if site_path is None:
-            self.unresolved.append(value)
+            if not is_external(urlsplit(value), value):
+                self.unresolved.append(value)
             return value
+        parts = urlsplit(value)
         url = relative_url(site_path, self.page_url)
         if parts.query:
             url += "?" + parts.query
