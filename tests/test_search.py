@@ -64,25 +64,14 @@ def test_index_files_words_under_their_folded_keys() -> None:
 
     from chibo.text import TIMEZONE
 
+    articles = [("a", "Đảng bộ tổng kết", "Hội nghị", 2024, "B"), ("b", "Đăng ký hội thao", "đảng viên", 2025, "A")]
     records = [
         SearchRecord(
-            "bai-viet/a/",
-            "Đảng bộ tổng kết",
-            "Hội nghị",
-            "Tóm tắt a",
-            datetime(2024, 1, 2, tzinfo=TIMEZONE),
-            category="B",
-        ),
-        SearchRecord(
-            "bai-viet/b/",
-            "Đăng ký hội thao",
-            "đảng viên",
-            "Tóm tắt b",
-            datetime(2025, 1, 2, tzinfo=TIMEZONE),
-            category="A",
-        ),
-        SearchRecord("gioi-thieu/", "Giới thiệu", "Đảng bộ cơ sở", "Giới thiệu"),
+            f"bai-viet/{slug}/", title, text, f"Tóm tắt {slug}", datetime(year, 1, 2, tzinfo=TIMEZONE), category=c
+        )
+        for slug, title, text, year, c in articles
     ]
+    records.append(SearchRecord("gioi-thieu/", "Giới thiệu", "Đảng bộ cơ sở", "Giới thiệu"))
     files = build_index(records, ["A", "B"], chunk=2)
     meta = json.loads(files["meta.json"])
     assert meta["records"] == 3 and meta["category_of"] == "01-"  # newest first, pages last
