@@ -79,8 +79,9 @@ def test_index_files_words_under_their_folded_keys() -> None:
     for name, text in files.items():
         if "/w" in name:
             words.update(json.loads(text))
-    # ids as differences: "đảng" is in headline 1 (a), and elsewhere in 0 (b) and 2 (the page)
-    assert words["dang"] == {"đảng": [[1], [0, 2]], "đăng": [[0], []]}
+    # ids as differences: "đảng" is first in headline 1 (a), and elsewhere in 0 (b) and 2 (the page)
+    assert words["dang"] == {"đảng": [[1], [0], [0, 2]], "đăng": [[0], [0], []]}
+    assert words["tong"] == {"tổng": [[1], [2], []]}  # third word of a's headline
     rows = json.loads(files[f"{meta['version']}/r1.json"])
     assert rows == [["gioi-thieu/", "Giới thiệu", "", "Giới thiệu"]]
 
@@ -135,6 +136,37 @@ def test_queries_find_the_right_article(page, site_url, query, first) -> None:
     results = search(page, site_url, query)
     assert results and results[0] == first, results
     assert page.errors == []
+
+
+def test_words_next_to_each_other_in_the_headline_rank_first(browser, tmp_path) -> None:
+    site = make_site(
+        tmp_path / "phrase",
+        {
+            # the newer one has the words too, but scattered: the older one's headline has the phrase
+            "bai-viet/moi.md": article("Tổng kết sinh hoạt Chi bộ tại Đảng bộ khối", "2025-06-01", "Tin hoạt động"),
+            "bai-viet/cu.md": article("Đảng bộ khối tổng kết năm", "2024-06-01", "Tin hoạt động"),
+        },
+    )
+    site.build()
+    handler = functools.partial(Quiet, directory=str(site.out))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    context = browser.new_context()
+    try:
+        base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+        page = context.new_page()
+        assert search(page, base, "dang bo tong ket")[:2] == [
+            "Đảng bộ khối tổng kết năm",
+            "Tổng kết sinh hoạt Chi bộ tại Đảng bộ khối",
+        ]
+        # with no phrase in either headline, the newer comes first
+        assert search(page, base, "khoi dang")[:2] == [
+            "Tổng kết sinh hoạt Chi bộ tại Đảng bộ khối",
+            "Đảng bộ khối tổng kết năm",
+        ]
+    finally:
+        context.close()
+        httpd.shutdown()
 
 
 def test_typed_diacritics_rank_exact_matches_first(page, site_url) -> None:

@@ -12,8 +12,9 @@ fetches on the first query, never before:
 - `<version>/w<n>.json`: the words. Every word is written lower-case as it appears
   ("đảng", "đăng") and filed under its folded key ("dang", đ included), keys spread over
   the files by a hash that search.js computes the same way, so a query fetches one file per
-  word. Each word lists the records that have it in the headline or tags, and the records
-  that have it elsewhere (ids as differences, which keeps the numbers short);
+  word. Each word lists the records that have it in the headline or tags (with its place in
+  the headline), and the records that have it elsewhere (ids as differences, which keeps the
+  numbers short);
 - `<version>/r<n>.json`: what a result shows (link, headline, date, category, summary), for
   `CHUNK` records a file, so that twenty results fetch at most twenty small files.
 
@@ -115,25 +116,41 @@ def _deltas(ids: list[int]) -> list[int]:
     return [b - a for a, b in zip([0, *ids], ids, strict=False)]
 
 
+@dataclass
+class _Posting:
+    """The records that have one word: in the headline or tags (with the word's place in the
+    headline, -1 if only in the tags, so that words next to each other rank higher), elsewhere."""
+
+    strong: list[int] = field(default_factory=list)
+    position: list[int] = field(default_factory=list)
+    other: list[int] = field(default_factory=list)
+
+
 def build_index(records: Iterable[SearchRecord], categories: list[str], chunk: int = CHUNK) -> dict[str, str]:
     """The index's files, path (relative to INDEX_DIR) -> JSON text."""
     ordered = sorted(records, key=lambda r: (r.published is None, -(r.published.timestamp() if r.published else 0)))
     category_index = {name: chr(48 + i) for i, name in enumerate(categories)}
-    # folded key -> word as written -> ([ids with it in headline or tags], [ids with it elsewhere])
-    postings: dict[str, dict[str, tuple[list[int], list[int]]]] = {}
+    # folded key -> word as written -> _Posting
+    postings: dict[str, dict[str, _Posting]] = {}
     for number, record in enumerate(ordered):
-        strong = set(words(" ".join([record.title, *record.tags])))
+        title = words(record.title)
+        position: dict[str, int] = {}
+        for i, word in enumerate(title):
+            position.setdefault(word, i)
+        strong = set(title).union(words(" ".join(record.tags)))
         for word in strong:
-            postings.setdefault(key(word), {}).setdefault(word, ([], []))[0].append(number)
+            posting = postings.setdefault(key(word), {}).setdefault(word, _Posting())
+            posting.strong.append(number)
+            posting.position.append(position.get(word, -1))
         for word in set(words(record.text)) - strong:
-            postings.setdefault(key(word), {}).setdefault(word, ([], []))[1].append(number)
+            postings.setdefault(key(word), {}).setdefault(word, _Posting()).other.append(number)
     buckets = 1
     while buckets * chunk * 4 < len(postings):
         buckets *= 2
     files: list[dict[str, dict[str, list[list[int]]]]] = [{} for _ in range(buckets)]
     for word_key, variants in postings.items():
         files[bucket(word_key, buckets)][word_key] = {
-            word: [_deltas(strong_ids), _deltas(other_ids)] for word, (strong_ids, other_ids) in variants.items()
+            word: [_deltas(p.strong), p.position, _deltas(p.other)] for word, p in variants.items()
         }
     out: dict[str, str] = {}
     for n, content in enumerate(files):

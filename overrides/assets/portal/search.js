@@ -64,7 +64,8 @@
   }
 
   // Every query word must match (without diacritics); a word typed with diacritics that
-  // matches as written ranks first, a match in the headline or tags next, newest after that.
+  // matches as written ranks first, then matches in the headline or tags (more for query
+  // words that stand next to each other in the headline), newest after that.
   function rank(m, query, category) {
     var qwords = Array.from(new Set(words(query))).slice(0, 10);
     return Promise.all(qwords.map(function (w) {
@@ -75,28 +76,33 @@
         var typedMarks = fold(w) !== w;
         Object.keys(variants).forEach(function (written) {
           var exact = typedMarks && written === w ? 1 : 0;
-          [3, 1].forEach(function (weight, field) {
-            ids(variants[written][field]).forEach(function (id) {
-              var h = hits.get(id);
-              if (!h) { hits.set(id, { w: weight, x: exact }); }
-              else { h.w = Math.max(h.w, weight); h.x = Math.max(h.x, exact); }
-            });
-          });
+          var posting = variants[written];  // [headline or tags ids, places in the headline, other ids]
+          var add = function (id, weight, place) {
+            var h = hits.get(id);
+            if (!h) { hits.set(id, { w: weight, x: exact, p: place }); return; }
+            h.w = Math.max(h.w, weight);
+            h.x = Math.max(h.x, exact);
+            if (place >= 0 && (h.p < 0 || place < h.p)) { h.p = place; }
+          };
+          ids(posting[0]).forEach(function (id, i) { add(id, 3, posting[1][i]); });
+          ids(posting[2]).forEach(function (id) { add(id, 1, -1); });
         });
         return hits;
       });
-    })).then(function (perWord) {
-      if (!perWord.length) { return []; }
-      perWord.sort(function (a, b) { return a.size - b.size; });
+    })).then(function (inOrder) {
+      if (!inOrder.length) { return []; }
+      var bySize = inOrder.slice().sort(function (a, b) { return a.size - b.size; });
       var results = [];
-      perWord[0].forEach(function (first, id) {
+      bySize[0].forEach(function (first, id) {
         if (category >= 0 && m.category_of.charCodeAt(id) - 48 !== category) { return; }
-        var score = { id: id, w: first.w, x: first.x };
-        for (var i = 1; i < perWord.length; i++) {
-          var h = perWord[i].get(id);
+        var score = { id: id, w: 0, x: 0 };
+        var previous = -2;
+        for (var i = 0; i < inOrder.length; i++) {
+          var h = inOrder[i].get(id);
           if (!h) { return; }
-          score.w += h.w;
+          score.w += h.w + (h.p >= 0 && previous >= 0 && h.p === previous + 1 ? 2 : 0);
           score.x += h.x;
+          previous = h.p;
         }
         results.push(score);
       });
