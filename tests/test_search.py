@@ -80,8 +80,8 @@ def test_index_files_words_under_their_folded_keys() -> None:
         if "/w" in name:
             words.update(json.loads(text))
     # ids as differences: "đảng" is first in headline 1 (a), and elsewhere in 0 (b) and 2 (the page)
-    assert words["dang"] == {"đảng": [[1], [0], [0, 2]], "đăng": [[0], [0], []]}
-    assert words["tong"] == {"tổng": [[1], [2], []]}  # third word of a's headline
+    assert words["dang"] == {"đảng": [[1], "0", [0, 2]], "đăng": [[0], "0", []]}
+    assert words["tong"] == {"tổng": [[1], "2", []]}  # third word of a's headline
     rows = json.loads(files[f"{meta['version']}/r1.json"])
     assert rows == [["gioi-thieu/", "Giới thiệu", "", "Giới thiệu"]]
 

@@ -39,8 +39,8 @@ from .text import fold, format_day, nfc
 
 INDEX_DIR = "tim-kiem/chi-muc"
 # Records per results file (the twenty results of a query are spread over as many files, so
-# small files keep a query small), and four times that many words per words file on average.
-CHUNK = int(os.environ.get("CHIBO_SEARCH_CHUNK", "10"))
+# small files keep a query small), and eight times that many words per words file on average.
+CHUNK = int(os.environ.get("CHIBO_SEARCH_CHUNK", "5"))
 _MARKS = re.compile(r"[#*_`>|\[\]()!-]+")
 _WORD = re.compile(r"[^\W_]+")
 _KEY = re.compile(r"[a-z0-9]+")
@@ -122,8 +122,14 @@ class _Posting:
     headline, -1 if only in the tags, so that words next to each other rank higher), elsewhere."""
 
     strong: list[int] = field(default_factory=list)
-    position: list[int] = field(default_factory=list)
+    position: list[str] = field(default_factory=list)  # one character each, see _place
     other: list[int] = field(default_factory=list)
+
+
+def _place(position: int | None) -> str:
+    """A word's place in a headline as one character ("0" first, up to "X" for 40 and after;
+    "-" for a word only in the tags): half the size of a list of numbers."""
+    return "-" if position is None else chr(48 + min(position, 40))
 
 
 def build_index(records: Iterable[SearchRecord], categories: list[str], chunk: int = CHUNK) -> dict[str, str]:
@@ -141,16 +147,16 @@ def build_index(records: Iterable[SearchRecord], categories: list[str], chunk: i
         for word in strong:
             posting = postings.setdefault(key(word), {}).setdefault(word, _Posting())
             posting.strong.append(number)
-            posting.position.append(position.get(word, -1))
+            posting.position.append(_place(position.get(word)))
         for word in set(words(record.text)) - strong:
             postings.setdefault(key(word), {}).setdefault(word, _Posting()).other.append(number)
     buckets = 1
-    while buckets * chunk * 4 < len(postings):
+    while buckets * chunk * 8 < len(postings):
         buckets *= 2
-    files: list[dict[str, dict[str, list[list[int]]]]] = [{} for _ in range(buckets)]
+    files: list[dict[str, dict[str, list]]] = [{} for _ in range(buckets)]
     for word_key, variants in postings.items():
         files[bucket(word_key, buckets)][word_key] = {
-            word: [_deltas(p.strong), p.position, _deltas(p.other)] for word, p in variants.items()
+            word: [_deltas(p.strong), "".join(p.position), _deltas(p.other)] for word, p in variants.items()
         }
     out: dict[str, str] = {}
     for n, content in enumerate(files):

@@ -76,7 +76,9 @@
         var typedMarks = fold(w) !== w;
         Object.keys(variants).forEach(function (written) {
           var exact = typedMarks && written === w ? 1 : 0;
-          var posting = variants[written];  // [headline or tags ids, places in the headline, other ids]
+          // [ids with it in the headline or tags, its place in each headline as one character
+          // ("0" first, "-" only in the tags), ids with it elsewhere]
+          var posting = variants[written];
           var add = function (id, weight, place) {
             var h = hits.get(id);
             if (!h) { hits.set(id, { w: weight, x: exact, p: place }); return; }
@@ -84,7 +86,7 @@
             h.x = Math.max(h.x, exact);
             if (place >= 0 && (h.p < 0 || place < h.p)) { h.p = place; }
           };
-          ids(posting[0]).forEach(function (id, i) { add(id, 3, posting[1][i]); });
+          ids(posting[0]).forEach(function (id, i) { add(id, 3, posting[1].charCodeAt(i) - 48); });
           ids(posting[2]).forEach(function (id) { add(id, 1, -1); });
         });
         return hits;
