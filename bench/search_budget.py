@@ -115,9 +115,9 @@ def main() -> None:
     config = write_portal(root, corpus(n))
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)]
-    # Alternating pairs, the median of each: single builds on this machine vary by up to 30 %.
+    # Five alternating pairs, the median of each: single builds on this machine vary by up to 30 %.
     timings: dict[str, list[float]] = {"without search": [], "with search": []}
-    for _ in range(3):
+    for _ in range(5):
         for label, extra in (("without search", {"CHIBO_NO_SEARCH": "1"}), ("with search", {})):
             shutil.rmtree(root / "site", ignore_errors=True)
             os.sync()  # the previous build's writeback must not slow this one
@@ -129,7 +129,7 @@ def main() -> None:
     site = root / "site"
     pages = sum(1 for _ in site.rglob("*.html"))
     print(
-        f"{n} articles, {pages} pages, median of 3: build {bare:.1f} s without the search index, {build:.1f} s "
+        f"{n} articles, {pages} pages, median of 5: build {bare:.1f} s without the search index, {build:.1f} s "
         f"with it: +{100 * (build - bare) / bare:.0f} % (runs: {', '.join(f'{t:.1f}' for t in timings['without search'])} "
         f"without; {', '.join(f'{t:.1f}' for t in timings['with search'])} with)"
     )

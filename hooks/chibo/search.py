@@ -136,8 +136,7 @@ def build_index(records: Iterable[SearchRecord], categories: list[str], chunk: i
     """The index's files, path (relative to INDEX_DIR) -> JSON text."""
     ordered = sorted(records, key=lambda r: (r.published is None, -(r.published.timestamp() if r.published else 0)))
     category_index = {name: chr(48 + i) for i, name in enumerate(categories)}
-    # folded key -> word as written -> _Posting
-    postings: dict[str, dict[str, _Posting]] = {}
+    by_word: dict[str, _Posting] = {}  # word as written -> the records that have it
     for number, record in enumerate(ordered):
         title = words(record.title)
         position: dict[str, int] = {}
@@ -145,11 +144,19 @@ def build_index(records: Iterable[SearchRecord], categories: list[str], chunk: i
             position.setdefault(word, i)
         strong = set(title).union(words(" ".join(record.tags)))
         for word in strong:
-            posting = postings.setdefault(key(word), {}).setdefault(word, _Posting())
+            posting = by_word.get(word)
+            if posting is None:
+                posting = by_word[word] = _Posting()
             posting.strong.append(number)
             posting.position.append(_place(position.get(word)))
         for word in set(words(record.text)) - strong:
-            postings.setdefault(key(word), {}).setdefault(word, _Posting()).other.append(number)
+            posting = by_word.get(word)
+            if posting is None:
+                posting = by_word[word] = _Posting()
+            posting.other.append(number)
+    postings: dict[str, dict[str, _Posting]] = {}  # folded key -> word as written -> its records
+    for word, posting in by_word.items():
+        postings.setdefault(key(word), {})[word] = posting
     buckets = 1
     while buckets * chunk * 8 < len(postings):
         buckets *= 2
