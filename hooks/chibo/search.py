@@ -119,7 +119,7 @@ def _deltas(ids: list[int]) -> list[int]:
 @dataclass
 class _Posting:
     """The records that have one word: in the headline or tags (with the word's place in the
-    headline, -1 if only in the tags, so that words next to each other rank higher), elsewhere."""
+    headline, so that words next to each other rank higher), and elsewhere."""
 
     strong: list[int] = field(default_factory=list)
     position: list[str] = field(default_factory=list)  # one character each, see _place
