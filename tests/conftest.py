@@ -3,12 +3,16 @@ hooks, templates and configuration, and read the result with a real HTML parser.
 
 from __future__ import annotations
 
+import functools
 import http.server
+import json
 import os
 import subprocess
 import sys
 import textwrap
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,6 +124,23 @@ CHROMIUM = os.environ.get("CHIBO_CHROMIUM", "/usr/bin/chromium")
 class Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
+
+
+@contextmanager
+def served(directory: Path) -> Iterator[str]:
+    """`directory` served on 127.0.0.1 at a free port; yields its base URL."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def index_meta(site: Site) -> dict[str, Any]:
+    """The built site's search index description (tim-kiem/chi-muc/meta.json)."""
+    return json.loads((site.out / "tim-kiem/chi-muc/meta.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

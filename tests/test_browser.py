@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 
 import pytest
-from conftest import MODEL_URL, Quiet, article, make_site
+from conftest import MODEL_URL, article, make_site, served
 
 XSS_URL = "bai-viet/2024/03/tin-img-src-x-onerror-alert-1/"
 
@@ -23,12 +20,8 @@ def server(tmp_path_factory) -> Iterator[str]:
     }
     site = make_site(tmp_path_factory.mktemp("browser"), files)
     site.build()
-    handler = functools.partial(Quiet, directory=str(site.out))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    with served(site.out) as base:
+        yield base
 
 
 @pytest.fixture

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 
 import pytest
-from conftest import MODEL_URL, Quiet, make_site
+from conftest import MODEL_URL, make_site, served
 from goatcounter import GoatCounterStub
 
 BUTTONS = {"zalo": "0905 123 456", "messenger": "ctxhdanang", "facebook": "ctxhdanang", "hotline": "02362 214.668"}
@@ -24,11 +21,8 @@ def counter_site(tmp_path) -> Iterator[tuple[str, GoatCounterStub]]:
 
     site = make_site(tmp_path / "site", configure=configure)
     site.build()
-    handler = functools.partial(Quiet, directory=str(site.out))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/", stub
-    httpd.shutdown()
+    with served(site.out) as base:
+        yield base, stub
     stub.stop()
 
 

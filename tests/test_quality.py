@@ -5,18 +5,15 @@ machine's Java; `.ci/run` installs both."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import MODEL_URL, REPO, Quiet, Site, article, make_site
+from conftest import MODEL_URL, REPO, Site, article, make_site, served
 
 VNU = REPO / "node_modules/vnu-jar/build/dist/vnu.jar"
 AXE = REPO / "node_modules/axe-core/axe.min.js"
@@ -61,11 +58,8 @@ def site(tmp_path_factory) -> Site:
 
 @pytest.fixture(scope="module")
 def base(site: Site) -> Iterator[str]:
-    handler = functools.partial(Quiet, directory=str(site.out))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    with served(site.out) as base:
+        yield base
 
 
 def test_html_is_valid(site: Site) -> None:

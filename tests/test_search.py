@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import threading
 from collections.abc import Iterator
 from urllib.parse import quote_plus
 
 import pytest
 from chibo.search import SearchRecord, bucket, build_index, key
-from conftest import MODEL_URL, Quiet, article, make_site
+from conftest import MODEL_URL, article, index_meta, make_site, served
 
 ARTICLES = {
     "bai-viet/a.md": article(
@@ -90,11 +87,8 @@ def test_index_files_words_under_their_folded_keys() -> None:
 def site_url(tmp_path_factory) -> Iterator[str]:
     site = make_site(tmp_path_factory.mktemp("search"), ARTICLES)
     site.build()
-    handler = functools.partial(Quiet, directory=str(site.out))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    with served(site.out) as base:
+        yield base
 
 
 @pytest.fixture
@@ -148,25 +142,21 @@ def test_words_next_to_each_other_in_the_headline_rank_first(browser, tmp_path) 
         },
     )
     site.build()
-    handler = functools.partial(Quiet, directory=str(site.out))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
     context = browser.new_context()
-    try:
-        base = f"http://127.0.0.1:{httpd.server_address[1]}/"
-        page = context.new_page()
-        assert search(page, base, "dang bo tong ket")[:2] == [
-            "Đảng bộ khối tổng kết năm",
-            "Tổng kết sinh hoạt Chi bộ tại Đảng bộ khối",
-        ]
-        # with no phrase in either headline, the newer comes first
-        assert search(page, base, "khoi dang")[:2] == [
-            "Tổng kết sinh hoạt Chi bộ tại Đảng bộ khối",
-            "Đảng bộ khối tổng kết năm",
-        ]
-    finally:
-        context.close()
-        httpd.shutdown()
+    with served(site.out) as base:
+        try:
+            page = context.new_page()
+            assert search(page, base, "dang bo tong ket")[:2] == [
+                "Đảng bộ khối tổng kết năm",
+                "Tổng kết sinh hoạt Chi bộ tại Đảng bộ khối",
+            ]
+            # with no phrase in either headline, the newer comes first
+            assert search(page, base, "khoi dang")[:2] == [
+                "Tổng kết sinh hoạt Chi bộ tại Đảng bộ khối",
+                "Đảng bộ khối tổng kết năm",
+            ]
+        finally:
+            context.close()
 
 
 def test_typed_diacritics_rank_exact_matches_first(page, site_url) -> None:
@@ -242,64 +232,62 @@ def test_an_index_in_many_files_is_searched_as_one(browser, tmp_path, monkeypatc
     }
     site = make_site(tmp_path / "chunks", {**ARTICLES, **more})
     site.build()
-    meta = json.loads((site.out / "tim-kiem/chi-muc/meta.json").read_text(encoding="utf-8"))
+    meta = index_meta(site)
     assert meta["records"] == 29 and meta["buckets"] >= 16  # 26 articles, 3 pages
     assert len(list((site.out / "tim-kiem/chi-muc" / meta["version"]).glob("r*.json"))) == 29
-    handler = functools.partial(Quiet, directory=str(site.out))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
     context = browser.new_context()
     page = context.new_page()
-    try:
-        base = f"http://127.0.0.1:{httpd.server_address[1]}/"
-        found = search(page, base, "dang")
-        assert {
-            "Đảng bộ Trung tâm tổng kết công tác năm 2024",
-            "Hướng dẫn thu, nộp đảng phí năm 2025",
-            "Đăng ký tham gia hội thao",
-        } <= set(found)
-        assert search(page, base, "dang", category="Thông báo") == ["Hướng dẫn thu, nộp đảng phí năm 2025"]
-        # 25 results: the best 20 first, then the rest on "Xem thêm kết quả"
-        assert len(search(page, base, "dang vien")) == 20
-        assert page.locator("[data-portal-search-status]").inner_text().startswith("Tìm thấy 25 bài viết; đang hiện 20")
-        page.get_by_role("button", name="Xem thêm kết quả").click()
-        page.wait_for_function("document.querySelectorAll('.portal-search__result').length === 25")
-        assert page.get_by_role("button", name="Xem thêm kết quả").is_hidden()
-        titles = page.locator(".portal-search__result h2").all_inner_texts()
-        assert len(set(titles)) == 25 and "Đảng viên mới số 0" in titles[20:]
-    finally:
-        context.close()
-        httpd.shutdown()
+    with served(site.out) as base:
+        try:
+            found = search(page, base, "dang")
+            assert {
+                "Đảng bộ Trung tâm tổng kết công tác năm 2024",
+                "Hướng dẫn thu, nộp đảng phí năm 2025",
+                "Đăng ký tham gia hội thao",
+            } <= set(found)
+            assert search(page, base, "dang", category="Thông báo") == ["Hướng dẫn thu, nộp đảng phí năm 2025"]
+            # 25 results: the best 20 first, then the rest on "Xem thêm kết quả"
+            assert len(search(page, base, "dang vien")) == 20
+            assert (
+                page.locator("[data-portal-search-status]")
+                .inner_text()
+                .startswith("Tìm thấy 25 bài viết; đang hiện 20")
+            )
+            page.get_by_role("button", name="Xem thêm kết quả").click()
+            page.wait_for_function("document.querySelectorAll('.portal-search__result').length === 25")
+            assert page.get_by_role("button", name="Xem thêm kết quả").is_hidden()
+            titles = page.locator(".portal-search__result h2").all_inner_texts()
+            assert len(set(titles)) == 25 and "Đảng viên mới số 0" in titles[20:]
+        finally:
+            context.close()
 
 
 def test_a_search_after_a_new_publication_uses_the_new_index(browser, tmp_path) -> None:
     site = make_site(tmp_path / "republish", ARTICLES)
     site.build()
-    first = json.loads((site.out / "tim-kiem/chi-muc/meta.json").read_text(encoding="utf-8"))["version"]
-    handler = functools.partial(Quiet, directory=str(site.out))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    first = index_meta(site)["version"]
     context = browser.new_context()
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    try:
-        base = f"http://127.0.0.1:{httpd.server_address[1]}/"
-        assert search(page, base, "dang phi")[0] == "Hướng dẫn thu, nộp đảng phí năm 2025"
-        requests: list[str] = []
-        page.on("request", lambda r: requests.append(r.url))
-        # published while the reader keeps the search page open: the old index folder is gone
-        site.write("bai-viet/moi.md", article("Đại hội Chi đoàn nhiệm kỳ mới", "2025-03-01", "Tin hoạt động"))
-        site.build()
-        second = json.loads((site.out / "tim-kiem/chi-muc/meta.json").read_text(encoding="utf-8"))["version"]
-        assert second != first and not (site.out / "tim-kiem/chi-muc" / first).exists()
-        page.fill("#portal-search-q", "dai hoi chi doan")
-        page.press("#portal-search-q", "Enter")
-        page.wait_for_function("!document.querySelector('[data-portal-search-status]').textContent.startsWith('Đang')")
-        assert page.locator(".portal-search__result h2").all_inner_texts() == ["Đại hội Chi đoàn nhiệm kỳ mới"]
-        assert page.url.endswith("/tim-kiem/?q=dai+hoi+chi+doan")  # searched in place, not reloaded
-        assert not [u for u in requests if "chi-muc" in u and "meta.json" not in u and f"/{second}/" not in u]
-        assert errors == []
-    finally:
-        context.close()
-        httpd.shutdown()
+    with served(site.out) as base:
+        try:
+            assert search(page, base, "dang phi")[0] == "Hướng dẫn thu, nộp đảng phí năm 2025"
+            requests: list[str] = []
+            page.on("request", lambda r: requests.append(r.url))
+            # published while the reader keeps the search page open: the old index folder is gone
+            site.write("bai-viet/moi.md", article("Đại hội Chi đoàn nhiệm kỳ mới", "2025-03-01", "Tin hoạt động"))
+            site.build()
+            second = index_meta(site)["version"]
+            assert second != first and not (site.out / "tim-kiem/chi-muc" / first).exists()
+            page.fill("#portal-search-q", "dai hoi chi doan")
+            page.press("#portal-search-q", "Enter")
+            page.wait_for_function(
+                "!document.querySelector('[data-portal-search-status]').textContent.startsWith('Đang')"
+            )
+            assert page.locator(".portal-search__result h2").all_inner_texts() == ["Đại hội Chi đoàn nhiệm kỳ mới"]
+            assert page.url.endswith("/tim-kiem/?q=dai+hoi+chi+doan")  # searched in place, not reloaded
+            assert not [u for u in requests if "chi-muc" in u and "meta.json" not in u and f"/{second}/" not in u]
+            assert errors == []
+        finally:
+            context.close()
