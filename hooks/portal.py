@@ -11,6 +11,7 @@ MkDocs as usual. Articles and the other listing pages are written by the portal 
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import os
@@ -67,7 +68,7 @@ class _State:
         self.pages: list[tuple[str, Any]] = []  # (url, lastmod) of pages MkDocs wrote
         self.cards: dict[tuple[str, bool, bool, bool, int], str] = {}
         self.search_records: list[SearchRecord] = []
-        self.search_join: Any = None  # waits for the search index written in the background
+        self.search_join: Any = None  # writes the search index, or waits for it written in the background
 
 
 state = _State()
@@ -273,13 +274,13 @@ def on_env(env: Any, config: Any, files: Files) -> Any:
     )
     state.cards = {}
     state.env = env
-    # The index depends only on what on_files decided: write it while the pages are rendered.
-    output = config.site_dir
-    records = state.search_records
-    categories = [c.name for c in state.portal.categories] if state.portal else []
+    # The index depends only on what on_files decided: on a build it is written in the
+    # background while the pages are rendered; in a preview, when on_post_build asks for it.
     state.search_join = None
-    if _search_enabled() and state.command == "build":
-        state.search_join = start_forked(lambda: write_index(records, output, categories))
+    if _search_enabled():
+        categories = [c.name for c in state.portal.categories] if state.portal else []
+        job = functools.partial(write_index, state.search_records, config.site_dir, categories)
+        state.search_join = start_forked(job) if state.command == "build" else job
     return env
 
 
@@ -487,12 +488,7 @@ def on_post_build(config: Any) -> None:
     entries += [SitemapEntry(url, lastmod or newest) for url, lastmod in state.pages if url != "tim-kiem/"]
     _write(site_dir, "sitemap.xml", sitemap(site_url, sorted(entries, key=lambda e: e.path)))
     # The search index is made from the pages as written, so it holds exactly what was published.
-    if state.search_join is not None:
-        ok, output, seconds = state.search_join()
-    elif _search_enabled():
-        ok, output, seconds = write_index(state.search_records, site_dir, [c.name for c in state.portal.categories])
-    else:
-        ok, output, seconds = True, "", 0.0
+    ok, output, seconds = state.search_join() if state.search_join is not None else (True, "", 0.0)
     if not ok:
         raise PluginError(f"Không tạo được chỉ mục tìm kiếm:\n{output}")
     log.debug(f"portal: search index ({INDEX_DIR}/) written in {seconds:.2f} s")

@@ -8,19 +8,14 @@ it starts with "/"; a folder-style link ("../gioi-thieu/") means that page's Mar
 from __future__ import annotations
 
 import posixpath
-from urllib.parse import SplitResult, unquote, urlsplit
-
-
-def is_external(parts: SplitResult, target: str) -> bool:
-    """A web address, an e-mail or phone link, an anchor on the same page: nothing to resolve."""
-    return bool(parts.scheme or parts.netloc or target.startswith("#") or not parts.path)
+from urllib.parse import unquote, urlsplit
 
 
 def candidates(src: str, target: str) -> list[str]:
     """The docs/ paths that link `target` in docs/`src` may mean, most likely first; [] for an external link."""
     parts = urlsplit(target)
-    if is_external(parts, target):
-        return []
+    if parts.scheme or parts.netloc or target.startswith("#") or not parts.path:
+        return []  # a web address, an e-mail or phone link, an anchor on the same page
     path = unquote(parts.path)
     resolved = posixpath.normpath(
         path.lstrip("/") if path.startswith("/") else posixpath.join(posixpath.dirname(src), path)

@@ -23,7 +23,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from .links import candidates, is_external
+from .links import candidates
 
 # Private-use characters: survive HTML escaping and never occur in real text.
 _MARK = "\ue000"
@@ -109,12 +109,12 @@ class _LinkState:
     unresolved: list[str] = field(default_factory=list)
 
     def rewrite(self, value: str) -> str:
-        if value.startswith("/"):
-            return value  # from the site's root: left as written, as MkDocs does
-        site_path = next((self.targets[c] for c in candidates(self.src_path, value) if c in self.targets), None)
+        paths = candidates(self.src_path, value)
+        if not paths or value.startswith("/"):
+            return value  # a web address or anchor; from the site's root: left as written, as MkDocs does
+        site_path = next((self.targets[c] for c in paths if c in self.targets), None)
         if site_path is None:
-            if not is_external(urlsplit(value), value):
-                self.unresolved.append(value)
+            self.unresolved.append(value)
             return value
         parts = urlsplit(value)
         url = relative_url(site_path, self.page_url)

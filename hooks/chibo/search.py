@@ -93,15 +93,9 @@ def words(text: str) -> list[str]:
     return _WORD.findall(nfc(text).lower())
 
 
-_KEYS: dict[str, str] = {}
-
-
 def key(word: str) -> str:
     """A word's folded key ("đảng" -> "dang"); the search page folds a query word the same way."""
-    found = _KEYS.get(word)
-    if found is None:
-        found = _KEYS[word] = "".join(_KEY.findall(fold(word))) or word
-    return found
+    return "".join(_KEY.findall(fold(word))) or word
 
 
 def bucket(word_key: str, buckets: int) -> int:
