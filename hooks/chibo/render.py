@@ -227,14 +227,16 @@ def run_forked(func: Callable[[list[Any]], Any], items: list[Any], workers: int)
         process.start()
         sender.close()
         channels.append((process, receiver))
-    results = []
-    for process, receiver in channels:
-        ok, value = receiver.recv()
-        process.join()
-        if not ok:
-            raise RuntimeError(f"a build worker failed:\n{value}")
-        results.append(value)
-    return results
+    return [_receive(process, receiver) for process, receiver in channels]
+
+
+def _receive(process: Any, receiver: Any) -> Any:
+    """A forked worker's result; its error, with the worker's traceback, raised here."""
+    ok, value = receiver.recv()
+    process.join()
+    if not ok:
+        raise RuntimeError(f"a build worker failed:\n{value}")
+    return value
 
 
 def start_forked(func: Callable[[], Any]) -> Callable[[], Any]:
@@ -249,15 +251,7 @@ def start_forked(func: Callable[[], Any]) -> Callable[[], Any]:
     process = ctx.Process(target=_child, args=(lambda _: func(), [], sender))
     process.start()
     sender.close()
-
-    def join() -> Any:
-        ok, value = receiver.recv()
-        process.join()
-        if not ok:
-            raise RuntimeError(f"a build worker failed:\n{value}")
-        return value
-
-    return join
+    return lambda: _receive(process, receiver)
 
 
 def _child(func: Callable[[list[Any]], Any], part: list[Any], sender: Any) -> None:
