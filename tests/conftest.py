@@ -1,5 +1,7 @@
-"""Build real sites from real Markdown in temporary folders, with the repository's
-hooks, templates and configuration, and read the result with a real HTML parser."""
+"""Build real sites from real Markdown in temporary folders, with the repository's hooks
+and templates and the tests' own configuration and pages (tests/fixtures/site: never the
+repository's live mkdocs.yml or docs/, which belong to the chi bộ), and read the result
+with a real HTML parser."""
 
 from __future__ import annotations
 
@@ -22,7 +24,8 @@ import yaml
 from bs4 import BeautifulSoup
 
 REPO = Path(__file__).resolve().parent.parent
-MODEL_ARTICLE = REPO / "docs/bai-viet/2023/mot-so-giai-phap-nang-cao-chat-luong-sinh-hoat-chi-bo.md"
+FIXTURE = Path(__file__).resolve().parent / "fixtures/site"
+MODEL_ARTICLE = FIXTURE / "docs/bai-viet/2023/mot-so-giai-phap-nang-cao-chat-luong-sinh-hoat-chi-bo.md"
 MODEL_URL = "bai-viet/2023/11/mot-so-giai-phap-tiep-tuc-nang-cao-chat-luong-sinh-hoat-chi-bo/"
 QUIET = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
@@ -91,8 +94,8 @@ def make_site(
     model: bool = True,
     configure: Callable[[dict], None] | None = None,
 ) -> Site:
-    """A project folder using the repository's hooks, templates and mkdocs.yml."""
-    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    """A project folder using the repository's hooks and templates and the fixture's mkdocs.yml."""
+    config = yaml.safe_load((FIXTURE / "mkdocs.yml").read_text(encoding="utf-8"))
     config["hooks"] = [str(REPO / "hooks/portal.py")]
     config["theme"]["custom_dir"] = str(REPO / "overrides")
     if configure:
@@ -101,7 +104,7 @@ def make_site(
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     site = Site(root)
     for page in ("index.md", "gioi-thieu.md", "lien-he.md"):
-        site.write(page, (REPO / "docs" / page).read_text(encoding="utf-8"))
+        site.write(page, (FIXTURE / "docs" / page).read_text(encoding="utf-8"))
     if model:
         site.write("bai-viet/2023/mot-so-giai-phap.md", MODEL_ARTICLE.read_text(encoding="utf-8"))
     for path, text in (articles or {}).items():

@@ -80,15 +80,32 @@ def test_new_creates_a_complete_article_that_builds(project) -> None:
     assert post["author"] == "Văn Châu"
     assert {"summary", "image", "tags", "draft", "pin"} <= set(post.keys())
     env = {"CHIBO_NOW": "2026-11-26T10:00:00+07:00"}
-    build = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project.root / "mkdocs.yml")],
-        cwd=project.root,
-        capture_output=True,
-        text=True,
-        env={**build_env(), **env},
-    )
-    assert build.returncode == 0, build.stderr
-    assert (project.out / "bai-viet/2026/11/dang-bo-to-chuc-hoi-nghi/index.html").exists()
+
+    def build() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project.root / "mkdocs.yml")],
+            cwd=project.root,
+            capture_output=True,
+            text=True,
+            env={**build_env(), **env},
+        )
+
+    # The placeholder line left in place would be published as the summary: refused by both.
+    file = project.root / result.stdout.strip()
+    lines = file.read_text(encoding="utf-8").split("\n")
+    line = next(n for n, text in enumerate(lines, start=1) if text.startswith("Viết nội dung"))
+    message = f"docs/bai-viet/2026/dang-bo-to-chuc-hoi-nghi.md:{line}: nội dung bài vẫn là dòng mẫu"
+    check = chibo(project, "check", env=env)
+    assert check.returncode == 1 and message in check.stdout, check.stdout
+    refused = build()
+    assert refused.returncode != 0 and message in refused.stderr, refused.stderr
+    post.content = "Chi bộ đã tổ chức hội nghị."
+    file.write_text(frontmatter.dumps(post) + "\n", encoding="utf-8")
+    assert chibo(project, "check", env=env).returncode == 0
+    built = build()
+    assert built.returncode == 0, built.stderr
+    page = project.html("bai-viet/2026/11/dang-bo-to-chuc-hoi-nghi/")
+    assert "Chi bộ đã tổ chức hội nghị." in page.select_one(".portal-article__body").get_text()
 
 
 def test_new_with_a_date(project) -> None:
@@ -120,6 +137,10 @@ def test_help_is_in_vietnamese(project) -> None:
     result = chibo(project, "--help")
     assert "Cách dùng: chibo" in result.stdout and "tạo tệp bài viết mới" in result.stdout
     assert "usage:" not in result.stdout
+    for command in ("new", "check", "import"):
+        sub = chibo(project, command, "--help")
+        assert sub.stdout.startswith(f"Cách dùng: chibo {command}"), sub.stdout
+        assert "Cách dùng: Cách dùng" not in sub.stdout
 
 
 def test_check_passes_a_clean_tree(project) -> None:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from chibo.articles import first_paragraph, parse_date, read_article
 from chibo.config import load_portal_config
 from chibo.listings import pager_window, paginate
 from chibo.text import TIMEZONE, fold, format_number, slugify
-
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import MODEL_ARTICLE
 
 CONFIG = {
     "portal": {
@@ -107,7 +105,7 @@ def test_paginate_puts_every_item_on_one_page() -> None:
 
 
 PLAIN_TEXT_SAMPLES = [
-    (ROOT / "docs/bai-viet/2023/mot-so-giai-phap-nang-cao-chat-luong-sinh-hoat-chi-bo.md").read_text(encoding="utf-8"),
+    MODEL_ARTICLE.read_text(encoding="utf-8"),
     "Chi bộ họp ngày 5/12. Đảng viên dự đầy đủ, không ai vắng.\n\nĐoạn thứ hai: 100% đạt.",
     "Có *nhấn mạnh*, **đậm**, _gạch_ và `mã`.\n\nDòng có hai dấu cách  \nxuống dòng.",
     "Liên kết [trang](gioi-thieu.md) và ![ảnh](a.png) và <https://example.org> và a&b &amp; &lt;.",

@@ -22,6 +22,8 @@ from .text import TIMEZONE, nfc, slugify
 
 ARTICLES_DIR = "bai-viet/"
 DATE_FORMATS = "2023-11-30, 2023-11-30 08:30, 30/11/2023 hoặc 30/11/2023 08:30"
+# What `chibo new` puts in the body; left in place it would be published as the summary.
+PLACEHOLDER = "Viết nội dung bài ở đây."
 
 
 # libyaml's loader when present: front matter is read for every article on every build.
@@ -256,6 +258,13 @@ def read_article(
     elif title and not slug:
         problem(1, "tiêu đề không có chữ hay số nào để tạo đường dẫn; hãy thêm trường slug, ví dụ slug: bai-viet-moi")
 
+    if PLACEHOLDER in body and not flags["draft"]:
+        line = text.count("\n", 0, text.index(PLACEHOLDER)) + 1
+        problem(
+            line,
+            f'nội dung bài vẫn là dòng mẫu "{PLACEHOLDER}" do lệnh chibo new tạo ra; '
+            "hãy thay dòng này bằng nội dung thật của bài (hoặc đặt draft: true nếu bài chưa xong).",
+        )
     if errors or parsed is None or category is None:
         return errors
     summary_value = meta.get("summary")

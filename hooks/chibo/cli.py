@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from .articles import parse_date
+from .articles import PLACEHOLDER, parse_date
 from .catalog import now_in_vietnam
 from .check import check_project
 from .config import PortalConfig
@@ -27,7 +27,7 @@ HELP = """Công cụ cho biên tập viên cổng thông tin chi bộ.
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
-        return super().add_usage(usage, actions, groups, prefix or "Cách dùng: ")
+        return super().add_usage(usage, actions, groups, "Cách dùng: " if prefix is None else prefix)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -132,7 +132,7 @@ def _new(project: Project, portal: PortalConfig, args: argparse.Namespace) -> in
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "x", encoding="utf-8") as f:
         f.write(
-            f'---\n{front}---\n\nViết nội dung bài ở đây. Đề mục: dòng bắt đầu bằng "## "; danh sách: dòng bắt đầu bằng "- ".\n'
+            f'---\n{front}---\n\n{PLACEHOLDER} Đề mục: dòng bắt đầu bằng "## "; danh sách: dòng bắt đầu bằng "- ".\n'
         )
     print(project.shown(target))
     return 0
