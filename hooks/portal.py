@@ -21,9 +21,10 @@ from typing import Any
 
 # The hook file's folder is on sys.path only while this file is first executed.
 from chibo.articles import ARTICLES_DIR, ArticleReader, article_body, read_article
+from chibo.cache import cache_dir
 from chibo.catalog import Catalog, build_catalog, now_in_vietnam
 from chibo.config import PortalConfig, load_portal_config
-from chibo.counter import FORECAST_HELP, LABELS, Snapshot, fetch_snapshot
+from chibo.counter import FORECAST_HELP, Snapshot, counter_box, fetch_snapshot, load_snapshot, save_snapshot
 from chibo.errors import ContentError, ContentErrors
 from chibo.feeds import SitemapEntry, absolute, news_article_jsonld, rss, sitemap
 from chibo.index import SiteIndex, build_index
@@ -113,7 +114,7 @@ def on_config(config: Any) -> Any:
                 )
             ]
         )
-    state.snapshot = _counter_snapshot(state.portal)
+    state.snapshot = _counter_snapshot(state.portal, os.path.dirname(config.config_file_path))
     # Heading anchors use the portal's slug (Python-Markdown's default drops đ).
     if "toc" not in config.markdown_extensions:
         config.markdown_extensions.append("toc")
@@ -124,18 +125,24 @@ def on_config(config: Any) -> Any:
     return config
 
 
-def _counter_snapshot(portal: PortalConfig) -> Snapshot | None:
-    """Exact figures written into the HTML, when a token is given; never fails the build."""
-    token = os.environ.get("GOATCOUNTER_TOKEN", "").strip()
-    if portal.counter is None or not token:
+def _counter_snapshot(portal: PortalConfig, project_root: str) -> Snapshot | None:
+    """Exact figures written into the HTML: fetched when a token is given, else (or when the
+    server fails) the last good ones an earlier build kept. Never fails the build."""
+    if portal.counter is None:
         return None
-    snapshot, reason = fetch_snapshot(portal.counter, token, now_in_vietnam())
-    if snapshot is None:
+    saved = cache_dir(project_root) / "counter.json"
+    token = os.environ.get("GOATCOUNTER_TOKEN", "").strip()
+    if token:
+        snapshot, reason = fetch_snapshot(portal.counter, token, now_in_vietnam())
+        if snapshot is not None:
+            save_snapshot(saved, snapshot, portal.counter)
+            return snapshot
         counter_log.warning(
-            "Không lấy được số liệu lượt truy cập (%s); trang vẫn được xây dựng, khung số liệu sẽ tự cập nhật trong trình duyệt.",
+            "Không lấy được số liệu lượt truy cập (%s); trang vẫn được xây dựng với số liệu lần trước (nếu có), "
+            "khung số liệu sẽ tự cập nhật trong trình duyệt.",
             reason,
         )
-    return snapshot
+    return load_snapshot(saved, portal.counter)
 
 
 def on_files(files: Files, config: Any) -> Files:
@@ -266,8 +273,9 @@ def on_env(env: Any, config: Any, files: Files) -> Any:
         portal_index=state.index,
         portal_images=state.catalog.images,
         content_errors=[str(e) for e in state.errors],
-        counter_snapshot=state.snapshot,
-        counter_labels=LABELS,
+        counter_box=counter_box(state.portal.counter, state.snapshot, now_in_vietnam())
+        if state.portal and state.portal.counter
+        else None,
         counter_help=FORECAST_HELP,
         portal_card=_card,
         search_index=INDEX_DIR,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from .articles import PLACEHOLDER, parse_date
 from .catalog import now_in_vietnam
 from .check import check_project
 from .config import PortalConfig
+from .counter import diagnose
 from .errors import ContentErrors
 from .importer import import_page, pages_in
 from .project import NotAProject, Project, find_project
@@ -22,6 +24,7 @@ HELP = """Công cụ cho biên tập viên cổng thông tin chi bộ.
   chibo new "Tiêu đề bài viết" --category "Thông báo"   tạo bài mới
   chibo check                                           kiểm tra toàn bộ nội dung
   chibo import trang-cu.html thu-muc/                   chuyển bài từ trang cũ
+  chibo counter                                         kiểm tra bộ đếm lượt truy cập
 """
 
 
@@ -66,6 +69,12 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("-h", "--help", action="help", help="hiện hướng dẫn")
     imp.add_argument("paths", nargs="+", metavar="ĐƯỜNG_DẪN", help="tệp .html/.htm/.txt hoặc thư mục chứa chúng")
     imp.add_argument("--date", "-d", default="", metavar="NGÀY", help="ngày đăng cho trang không ghi ngày")
+    counter = commands.add_parser(
+        "counter",
+        help="kiểm tra bộ đếm: địa chỉ máy chủ, khoá API (GOATCOUNTER_TOKEN) và số liệu sẽ hiện",
+        add_help=False,
+    )
+    counter.add_argument("-h", "--help", action="help", help="hiện hướng dẫn")
     return parser
 
 
@@ -86,6 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     except ContentErrors as exc:
         print(exc.report(), file=sys.stderr)
         return 1
+    if args.command == "counter":
+        ok, lines = diagnose(portal.counter, os.environ.get("GOATCOUNTER_TOKEN", "").strip(), now_in_vietnam())
+        print("\n".join(lines))
+        return 0 if ok else 1
     if args.date and parse_date(args.date) is None:
         print(
             f'Lỗi: ngày "{args.date}" không đúng. Hãy viết 2023-11-30, 2023-11-30 08:30 hoặc 30/11/2023.',

@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -42,6 +43,7 @@ class CounterConfig:
     rows: tuple[str, ...] = ("today", "yesterday", "total", "forecast")
     timeout: float = 3.0  # seconds, for the browser and for each build-time request
     allow_local: bool = False  # count page views on localhost too (testing a server)
+    offset_date: date | None = None  # when the old site's figure was read, shown beside it
 
 
 def load_counter_config(raw: Any) -> tuple[CounterConfig | None, list[str]]:
@@ -69,6 +71,12 @@ def load_counter_config(raw: Any) -> tuple[CounterConfig | None, list[str]]:
         problems.append("counter.timeout: số giây từ 0 đến 3")
         timeout = 3
     script = raw.get("script")
+    offset_date = None
+    if raw.get("offset_date"):
+        try:
+            offset_date = date.fromisoformat(str(raw["offset_date"]).strip())
+        except ValueError:
+            problems.append(f'counter.offset_date: "{raw["offset_date"]}" không phải ngày; hãy viết ví dụ 2026-11-28')
     return CounterConfig(
         url=url,
         script=str(script).strip() if script else "",
@@ -76,6 +84,7 @@ def load_counter_config(raw: Any) -> tuple[CounterConfig | None, list[str]]:
         rows=tuple(rows),
         timeout=float(timeout),
         allow_local=bool(raw.get("allow_local", False)),
+        offset_date=offset_date,
     ), problems
 
 
@@ -127,10 +136,6 @@ class Snapshot:
     taken: datetime
     values: dict[str, int]
 
-    def shown(self, row: str) -> str:
-        value = self.values.get(row)
-        return format_number(value) if value is not None else "—"
-
     @property
     def day(self) -> str:
         return vn_day(self.taken).isoformat()
@@ -138,6 +143,71 @@ class Snapshot:
     @property
     def taken_label(self) -> str:
         return f"cập nhật lúc {self.taken.astimezone(TIMEZONE):%H:%M}"
+
+
+def save_snapshot(path: Path, snapshot: Snapshot, config: CounterConfig) -> None:
+    """Keep the last good figures (a file the publishing workflow caches) for the next build."""
+    data = {"url": config.url, "taken": snapshot.taken.isoformat(), "values": snapshot.values}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def load_snapshot(path: Path, config: CounterConfig) -> Snapshot | None:
+    """The figures saved by an earlier build for the same server; None if there are none."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("url") != config.url:
+            return None
+        values = {k: v for k, v in data["values"].items() if k in ROWS and isinstance(v, int)}
+        return Snapshot(datetime.fromisoformat(data["taken"]), values)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+NOT_YET = "chưa có"  # a row with no figure yet: said plainly, never a dash
+
+
+@dataclass(frozen=True)
+class BoxRow:
+    key: str
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class CounterBox:
+    """What the "Lượt truy cập" box shows when the page is built."""
+
+    rows: tuple[BoxRow, ...]
+    note: str  # when the figures were taken, or where "Tổng" comes from
+    snapshot_day: str  # the Vietnamese day of the figures, for the browser's refresh; "" if none
+
+
+def counter_box(config: CounterConfig, snapshot: Snapshot | None, now: datetime) -> CounterBox:
+    """Rows of the box: a snapshot of today in full; an older one for "Tổng" only (its day
+    has passed); without one, the figure carried over from the old site."""
+    values: dict[str, int] = {}
+    note = ""
+    day = ""
+    if snapshot is not None:
+        day = snapshot.day
+        taken = snapshot.taken.astimezone(TIMEZONE)
+        if vn_day(snapshot.taken) == vn_day(now):
+            values = dict(snapshot.values)
+            note = snapshot.taken_label
+        else:
+            values = {"total": snapshot.values["total"]} if "total" in snapshot.values else {}
+            note = f"Tổng cập nhật lúc {taken:%H:%M} ngày {taken:%d/%m/%Y}"
+    total = format_number(values["total"]) if "total" in values else NOT_YET
+    if "total" not in values and config.offset:
+        since = f"đến {config.offset_date:%d/%m/%Y}" if config.offset_date else "từ trang cũ"
+        total = format_number(config.offset)
+        note = f"Tổng: số lượt {since}; số liệu mới sẽ được cộng thêm khi có."
+    rows = tuple(
+        BoxRow(row, LABELS[row], total if row == "total" else format_number(values[row]) if row in values else NOT_YET)
+        for row in config.rows
+    )
+    return CounterBox(rows, note, day)
 
 
 def compute_snapshot(total_all: int, day_counts: dict[date, int], offset: int, now: datetime) -> Snapshot:
@@ -200,3 +270,66 @@ def fetch_snapshot(
         return None, f"máy chủ trả lời HTTP {exc.code}"
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         return None, f"{type(exc).__name__}: {exc}"
+
+
+def _public_total(config: CounterConfig) -> tuple[int | None, str]:
+    """The public counter's total (what readers' browsers ask); (None, what is wrong) on failure."""
+    url = f"{config.url}/counter/TOTAL.json"
+    try:
+        with urllib.request.urlopen(url, timeout=config.timeout) as response:  # noqa: S310 - configured URL
+            count = parse_count(json.loads(response.read(100_000).decode("utf-8")).get("count"))
+    except urllib.error.HTTPError as exc:
+        if exc.code == 403:
+            return None, (
+                f'{url} trả lời 403: máy chủ chạy nhưng chưa bật "Allow adding visitor counts on your website" '
+                "(Settings → Site settings); khi chưa bật, trình duyệt của bạn đọc không cập nhật được số liệu."
+            )
+        if exc.code == 404:
+            return None, f"{url} trả lời 404: địa chỉ (mã trang GoatCounter) sai, hoặc máy chủ chưa ghi nhận lượt nào."
+        return None, f"{url} trả lời HTTP {exc.code}."
+    except (OSError, ValueError, AttributeError) as exc:
+        return None, f"không kết nối được tới {url} ({type(exc).__name__}: {exc}); hãy kiểm tra địa chỉ và tên miền."
+    if count is None:
+        return None, f"{url} trả lời không đúng dạng của GoatCounter; địa chỉ có đúng là máy chủ GoatCounter không?"
+    return count, ""
+
+
+def diagnose(config: CounterConfig | None, token: str, now: datetime) -> tuple[bool, list[str]]:
+    """What `chibo counter` prints: each check's result in Vietnamese, then the box as it
+    would be built now. The first value says whether everything works."""
+    if config is None:
+        return False, [
+            "Bộ đếm chưa bật: thêm vào mkdocs.yml, mục extra: portal:, các dòng",
+            "  counter:",
+            "    url: https://thongke.ten-mien-cua-don-vi.vn",
+            "(xem README, mục bộ đếm).",
+        ]
+    ok = True
+    lines = [f"Máy chủ bộ đếm: {config.url}"]
+    count, problem = _public_total(config)
+    if count is None:
+        ok = False
+        lines.append(f"✗ Bộ đếm công khai: {problem}")
+    else:
+        lines.append(f"✓ Bộ đếm công khai trả lời: {format_number(count)} lượt (chưa cộng số của trang cũ).")
+    snapshot = None
+    if not token:
+        lines.append(
+            "• Chưa có khoá API (biến môi trường GOATCOUNTER_TOKEN): trang vẫn có bộ đếm, nhưng số liệu "
+            "lúc xây dựng (Hôm nay, Hôm qua theo giờ Việt Nam) chỉ có khi đặt khoá này."
+        )
+    else:
+        snapshot, reason = fetch_snapshot(config, token, now)
+        if snapshot is None:
+            ok = False
+            if "401" in reason or "403" in reason:
+                reason += ": khoá API bị từ chối; hãy tạo khoá mới có quyền xem thống kê (Read statistics)"
+            lines.append(f"✗ Khoá API: {reason}.")
+        else:
+            lines.append("✓ Khoá API được chấp nhận; số liệu lúc xây dựng lấy được.")
+    box = counter_box(config, snapshot, now)
+    lines.append("Khung «Lượt truy cập» sẽ hiện:")
+    lines += [f"  {row.label}: {row.value}" for row in box.rows]
+    if box.note:
+        lines.append(f"  ({box.note})")
+    return ok, lines
