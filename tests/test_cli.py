@@ -267,3 +267,20 @@ def test_import_of_a_directory_reports_and_skips_non_articles(project, tmp_path)
     assert len(written) == 2
     again = chibo(project, "import", str(folder / "b.txt"), "--date", "2023-11-30")
     assert again.returncode == 1 and "không ghi đè" in again.stderr
+
+
+def test_check_reports_to_the_github_job_summary(project, tmp_path) -> None:
+    """In the publishing workflow the problems head the job's summary, in Vietnamese, and
+    each one is an annotation on its file and line."""
+    project.write("bai-viet/a.md", "---\ntitle: A\ndate: 2025-13-45\ncategory: Thông báo\n---\nx\n")
+    summary = tmp_path / "summary.md"
+    result = chibo(project, "check", "--github", env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.returncode == 1
+    assert '::error file=docs/bai-viet/a.md,line=3,title=Lỗi nội dung::trường "date"' in result.stdout
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("## Trang chưa được xuất bản: có 1 vấn đề trong nội dung")
+    assert '- `docs/bai-viet/a.md` dòng 3: trường "date": "2025-13-45" không phải ngày có thật' in text
+    summary.unlink()
+    project.write("bai-viet/a.md", article("A", "2025-12-01", "Thông báo"))
+    assert chibo(project, "check", "--github", env={"GITHUB_STEP_SUMMARY": str(summary)}).returncode == 0
+    assert summary.read_text(encoding="utf-8").startswith("## Kiểm tra nội dung: không có lỗi")

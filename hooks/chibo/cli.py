@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import html
 import os
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ from .catalog import now_in_vietnam
 from .check import check_project
 from .config import PortalConfig
 from .counter import diagnose
-from .errors import ContentErrors
+from .errors import ContentError, ContentErrors
 from .importer import import_page, pages_in
 from .project import NotAProject, Project, find_project
 from .text import nfc, slugify
@@ -63,6 +64,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     check = commands.add_parser("check", help="kiểm tra nội dung như khi xây dựng trang, và hơn thế", add_help=False)
     check.add_argument("-h", "--help", action="help", help="hiện hướng dẫn")
+    check.add_argument(
+        "--github",
+        action="store_true",
+        help="trong GitHub Actions: ghi thêm các vấn đề vào bản tóm tắt ($GITHUB_STEP_SUMMARY) và đánh dấu từng dòng lỗi",
+    )
     imp = commands.add_parser(
         "import", help="chuyển trang đã lưu từ trang cũ (HTML hoặc văn bản) thành bài viết", add_help=False
     )
@@ -89,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
     if args.command == "check":
-        return _check(project)
+        return _check(project, args.github)
     try:
         portal = project.portal()
     except ContentErrors as exc:
@@ -151,15 +157,36 @@ def _new(project: Project, portal: PortalConfig, args: argparse.Namespace) -> in
     return 0
 
 
-def _check(project: Project) -> int:
+def _check(project: Project, github: bool = False) -> int:
     problems = check_project(project)
     for problem in problems:
         print(problem)
+    if github:
+        _report_to_github(problems)
     if problems:
         print(f"\nCó {len(problems)} vấn đề cần sửa.", file=sys.stderr)
         return 1
     print("Không có lỗi.", file=sys.stderr)
     return 0
+
+
+def _report_to_github(problems: list[ContentError]) -> None:
+    """Each problem as an annotation (shown on the run's page and beside the file) and in the
+    job's summary, in Vietnamese, before anything else the job writes there."""
+    for problem in problems:
+        message = str(problem.message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        print(f"::error file={problem.path},line={problem.line},title=Lỗi nội dung::{message}")
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not summary:
+        return
+    if problems:
+        lines = [f"## Trang chưa được xuất bản: có {len(problems)} vấn đề trong nội dung", ""]
+        lines += [f"- `{problem.path}` dòng {problem.line}: {html.escape(problem.message, quote=False)}" for problem in problems]
+        lines += ["", "Sửa các tệp trên rồi lưu lại (commit): trang sẽ tự xây dựng và xuất bản lại."]
+    else:
+        lines = ["## Kiểm tra nội dung: không có lỗi"]
+    with open(summary, "a", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n\n")
 
 
 def _import(project: Project, portal: PortalConfig, args: argparse.Namespace) -> int:
