@@ -23,7 +23,9 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / "bench" / "out"
-MODEL = REPO / "docs/bai-viet/2023/mot-so-giai-phap-nang-cao-chat-luong-sinh-hoat-chi-bo.md"
+# The template's site as shipped (the tests' fixture), not the chi bộ's live content.
+TEMPLATE = REPO / "tests/fixtures/site"
+MODEL = TEMPLATE / "docs/bai-viet/2023/mot-so-giai-phap-nang-cao-chat-luong-sinh-hoat-chi-bo.md"
 CATEGORIES = ["Tin hoạt động", "Thông báo", "Xây dựng Đảng", "Văn bản"]
 TAGS = [
     "sinh hoạt chi bộ",
@@ -74,13 +76,13 @@ def corpus(n: int, seed: int = 2016) -> list[dict]:
 
 
 def write_portal(root: Path, posts: list[dict]) -> Path:
-    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = yaml.safe_load((TEMPLATE / "mkdocs.yml").read_text(encoding="utf-8"))
     config["hooks"] = [str(REPO / "hooks/portal.py")]
     config["theme"]["custom_dir"] = str(REPO / "overrides")
     docs = root / "docs"
     for page in ("index.md", "gioi-thieu.md", "lien-he.md"):
         (docs / page).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(REPO / "docs" / page, docs / page)
+        shutil.copy(TEMPLATE / "docs" / page, docs / page)
     for i, post in enumerate(posts):
         meta = {k: post[k] for k in ("title", "category", "tags", "author")}
         meta["date"] = post["date"].isoformat()

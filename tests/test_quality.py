@@ -6,12 +6,15 @@ machine's Java; `.ci/run` installs both."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from conftest import MODEL_URL, REPO, Site, article, make_site, served
 
@@ -178,23 +181,87 @@ def test_every_internal_link_resolves(site: Site) -> None:
     assert broken == []
 
 
-def test_workflow_is_pinned_and_least_privilege() -> None:
-    workflow = (REPO / ".github/workflows/publish.yml").read_text(encoding="utf-8")
-    for line in workflow.splitlines():
-        if "uses:" in line:
-            ref = line.split("uses:", 1)[1].strip()
-            assert "@" in ref and len(ref.split("@", 1)[1].split()[0]) == 40 and "# v" in ref, line
-    run_blocks = [line for line in workflow.splitlines() if line.strip().startswith("run:")]
-    assert run_blocks and not [line for line in run_blocks if "${{" in line]
-    assert "permissions:\n  contents: read" in workflow
-    assert "secrets.GOATCOUNTER_TOKEN" in workflow
+WORKFLOWS = sorted((REPO / ".github/workflows").glob("*.yml"))
+
+
+def _steps(workflow: dict) -> list[dict]:
+    return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflows_are_pinned_and_least_privilege(path: Path) -> None:
+    workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert workflow["permissions"] == {"contents": "read"}
+    for step in _steps(workflow):
+        if "uses" in step:
+            assert re.fullmatch(r"[\w./-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+        # expressions go through env:, never straight into a shell
+        assert "${{" not in step.get("run", ""), step
+        if "pip install" in step.get("run", ""):
+            assert "--require-hashes -r requirements/" in step["run"] and "--no-deps -e ." in step["run"]
+
+
+def test_publishing_checks_content_and_never_waits_for_the_test_suite() -> None:
+    publish = yaml.safe_load((REPO / ".github/workflows/publish.yml").read_text(encoding="utf-8"))
+    runs = [step.get("run", "") for step in _steps(publish)]
+    assert not [run for run in runs if "pytest" in run or "npm" in run]
+    check = next(i for i, run in enumerate(runs) if "chibo check --github" in run)
+    build = next(i for i, run in enumerate(runs) if "mkdocs build --strict" in run)
+    assert check < build
+    on = publish[True]  # YAML 1.1 reads the key "on" as True
+    assert on["push"]["branches"] == ["main"] and "workflow_dispatch" in on
+    crons = [entry["cron"] for entry in on["schedule"]]
+    assert "7 * * * *" in crons
+    # the monthly run re-enables the workflow (GitHub's 60-day rule), with that one permission
+    keepalive = publish["jobs"]["keepalive"]
+    assert keepalive["permissions"] == {"actions": "write"}
+    assert any(cron in keepalive["if"] for cron in crons if cron != "7 * * * *")
+    assert "actions/workflows/publish.yml/enable" in keepalive["steps"][0]["run"]
+    assert publish["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert "secrets.GOATCOUNTER_TOKEN" in str(publish)
+
+
+def test_tests_run_on_software_changes_and_pull_requests_only() -> None:
+    tests = yaml.safe_load((REPO / ".github/workflows/test.yml").read_text(encoding="utf-8"))
+    on = tests[True]
+    for event in ("push", "pull_request"):
+        paths = on[event]["paths"]
+        assert {"hooks/**", "overrides/**", "tests/**", "pyproject.toml", "requirements/**"} <= set(paths)
+        assert {"package.json", "package-lock.json", ".github/**"} <= set(paths)
+        assert not [p for p in paths if p.startswith(("docs", "mkdocs"))]
+    assert any("python -m pytest" in step.get("run", "") for step in _steps(tests))
+    content = yaml.safe_load((REPO / ".github/workflows/check.yml").read_text(encoding="utf-8"))
+    assert set(content[True]["pull_request"]["paths"]) == {"docs/**", "mkdocs.yml"}
+    assert not [step for step in _steps(content) if "pytest" in step.get("run", "")]
+    dependabot = yaml.safe_load((REPO / ".github/dependabot.yml").read_text(encoding="utf-8"))
+    assert {u["package-ecosystem"] for u in dependabot["updates"]} == {"pip", "npm", "github-actions"}
+
+
+def test_lock_files_pin_every_package_with_hashes() -> None:
+    """What publishing and the tests install is exact: every requirement pinned with ==, with hashes."""
+    for name in ("publish.txt", "test.txt"):
+        text = (REPO / "requirements" / name).read_text(encoding="utf-8")
+        entries = re.split(r"\n(?=[a-z0-9])", text.strip())
+        requirements = [e for e in entries if not e.startswith("#")]
+        assert len(requirements) > 20
+        for entry in requirements:
+            assert re.match(r"[a-z0-9._-]+==[\w.]+", entry) and "--hash=sha256:" in entry, entry
+    test_lock = (REPO / "requirements/test.txt").read_text(encoding="utf-8")
+    for tool in ("ruff", "zizmor", "playwright", "check-jsonschema"):
+        assert re.search(rf"^{tool}==", test_lock, re.MULTILINE), tool
 
 
 @pytest.mark.parametrize(
     "command",
     [
-        ["zizmor", "--offline", "--no-progress", ".github/workflows/"],
-        ["check-jsonschema", "--builtin-schema", "vendor.github-workflows", ".github/workflows/publish.yml"],
+        ["zizmor", "--offline", "--no-progress", ".github/"],
+        [
+            "check-jsonschema",
+            "--builtin-schema",
+            "vendor.github-workflows",
+            *[f".github/workflows/{p.name}" for p in WORKFLOWS],
+        ],
+        ["check-jsonschema", "--builtin-schema", "vendor.dependabot", ".github/dependabot.yml"],
     ],
 )
 def test_workflow_checkers(command: list[str]) -> None:

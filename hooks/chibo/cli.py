@@ -181,7 +181,10 @@ def _report_to_github(problems: list[ContentError]) -> None:
         return
     if problems:
         lines = [f"## Trang chưa được xuất bản: có {len(problems)} vấn đề trong nội dung", ""]
-        lines += [f"- `{problem.path}` dòng {problem.line}: {html.escape(problem.message, quote=False)}" for problem in problems]
+        lines += [
+            f"- `{problem.path}` dòng {problem.line}: {html.escape(problem.message, quote=False)}"
+            for problem in problems
+        ]
         lines += ["", "Sửa các tệp trên rồi lưu lại (commit): trang sẽ tự xây dựng và xuất bản lại."]
     else:
         lines = ["## Kiểm tra nội dung: không có lỗi"]
