@@ -29,9 +29,9 @@ from chibo.errors import ContentError, ContentErrors
 from chibo.feeds import SitemapEntry, absolute, news_article_jsonld, rss, sitemap
 from chibo.index import SiteIndex, build_index
 from chibo.listings import Home, Listing, build_home, build_listings
-from chibo.render import BodyRenderer, Shell, fix_markup, run_forked, slot, start_forked
+from chibo.render import BodyRenderer, Shell, fix_markup, run_forked, slot, start_forked, working_on
 from chibo.search import INDEX_DIR, SearchRecord, article_record, page_record, write_index
-from chibo.text import format_day, format_number, nfc, slugify, slugify_anchor
+from chibo.text import clean_text, format_day, format_number, slugify, slugify_anchor
 from mkdocs.commands.build import get_context
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -158,6 +158,8 @@ def on_files(files: Files, config: Any) -> Files:
     known = {f.src_uri for f in files}
     catalog = build_catalog(articles, now_in_vietnam(), known)
     errors.extend(catalog.errors)
+    for warning in catalog.far_future:  # a warning: --strict (publishing) refuses it
+        log.warning(str(warning))
     index = build_index(catalog.published, state.portal)
     listings = build_listings(index, state.portal)
 
@@ -232,6 +234,7 @@ def _read_articles(article_files: dict[str, Any]) -> dict[str, Any]:
     def read(part: list[tuple[str, str]]) -> list[tuple[str, Any]]:
         out = []
         for src, path in part:
+            working_on(f"docs/{src}")
             with open(path, "rb") as f:
                 out.append((src, read_article(src, f.read(), portal)))
         return out
@@ -244,7 +247,7 @@ def on_nav(nav: Any, config: Any, files: Files) -> Any:
     return nav
 
 
-_CARD_BASE = "\ue001"  # stands for the page's base_url in a cached card
+_CARD_BASE = slot("base_url")  # stands for the page's base_url in a cached card
 
 
 def _card(item: Any, base_url: str, images: bool, summary: bool, category: bool, level: int = 3) -> str:
@@ -302,10 +305,10 @@ _H1 = re.compile(r"\A\s*#\s+[^\n]*\n?")
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
-    markdown = nfc(markdown)  # decomposed keyboards' text must render as composed
+    markdown = clean_text(markdown)  # decomposed keyboards' text must render as composed
     if isinstance(page.meta.get("title"), str):
         # Material prints the title unescaped in places: make it text, never markup.
-        page.meta["title"] = html.escape(nfc(page.meta["title"]), quote=False)
+        page.meta["title"] = html.escape(clean_text(page.meta["title"]), quote=False)
     listing = state.listings.get(page.file.src_uri[: -len("index.md")])
     if listing is not None and page.file.generated_by:
         page.meta["template"] = "slots.html"
@@ -387,6 +390,7 @@ def _write_article_slice(paths: list[str], config: Any) -> tuple[list[SitemapEnt
     published = state.catalog.published
     jobs = []
     for src_path in paths:
+        working_on(f"docs/{src_path}")
         article = published[src_path]
         with open(os.path.join(config.docs_dir, src_path), "rb") as f:
             jobs.append((src_path, article.url, article_body(f.read(), article)))
@@ -395,6 +399,7 @@ def _write_article_slice(paths: list[str], config: Any) -> tuple[list[SitemapEnt
     toc_template = state.env.get_template("partials/toc.html")
     entries, unresolved = [], []
     for src_path in paths:
+        working_on(f"docs/{src_path}")
         article, body = published[src_path], bodies[src_path]
         unresolved += [(src_path, link) for link in body.unresolved]
         canonical = absolute(config.site_url, article.url)
@@ -440,6 +445,7 @@ def _write_listing_slice(urls: list[str], config: Any) -> list[SitemapEntry]:
     shells: dict[int, tuple[Shell, dict[str, Any]]] = {}
     entries = []
     for url in urls:
+        working_on(f"/{url}")
         listing = state.listings[url]
         depth = url.count("/")
         if depth not in shells:

@@ -37,7 +37,11 @@ def sample(tmp_path_factory) -> Site:
                 "Bản nháp bí mật", "2024-03-02", "Thông báo", draft=True, body="Nội dung nháp chưa được phép đăng."
             ),
             "bai-viet/2099/hen-gio.md": article(
-                "Bài hẹn giờ tương lai", "2099-01-01", "Thông báo", body="Nội dung hẹn giờ chưa tới lúc đăng."
+                "Bài hẹn giờ tương lai",
+                "2099-01-01",
+                "Thông báo",
+                body="Nội dung hẹn giờ chưa tới lúc đăng.",
+                scheduled=True,
             ),
             "bai-viet/2024/h1.md": "---\ndate: 2024-04-01\ncategory: Văn bản\n---\n\n# Tiêu đề từ dòng đầu\n\nThân bài.\n",
         },
@@ -163,9 +167,23 @@ def test_url_does_not_depend_on_category(new_site) -> None:
     site = new_site({"bai-viet/a.md": text})
     site.build()
     assert (site.out / "bai-viet/2024/05/hoi-nghi-chi-bo-thang-5/index.html").exists()
+    assert (
+        site.html("bai-viet/2024/05/hoi-nghi-chi-bo-thang-5/")
+        .select_one(".portal-article__category")
+        .get_text(strip=True)
+        == "Tin hoạt động"
+    )
     site.write("bai-viet/a.md", text.replace("Tin hoạt động", "Thông báo"))
     site.build()
-    assert (site.out / "bai-viet/2024/05/hoi-nghi-chi-bo-thang-5/index.html").exists()
+    page = site.html("bai-viet/2024/05/hoi-nghi-chi-bo-thang-5/")
+    assert page.select_one(".portal-article__category").get_text(strip=True) == "Thông báo"
+    assert page.select_one(".portal-article__category")["href"].endswith("thong-bao/")
+
+    def listed(url: str) -> list[str]:
+        return [a.get_text(strip=True) for a in site.html(url).select(".portal-card__title a")]
+
+    assert "Hội nghị chi bộ tháng 5" in listed("thong-bao/")
+    assert "Hội nghị chi bộ tháng 5" not in listed("tin-hoat-dong/")
 
 
 def test_default_content_builds_strict_with_mkdocs_and_properdocs(tmp_path) -> None:

@@ -48,7 +48,9 @@ def built(tmp_path_factory, n: int, **extra: str) -> Site:
 @pytest.fixture(scope="module")
 def site25(tmp_path_factory) -> Site:
     extra = {
-        "bai-viet/2099/tuong-lai.md": article("Bài hẹn giờ năm 2099", "2099-01-01", "Thông báo", tags=["Học tập"]),
+        "bai-viet/2099/tuong-lai.md": article(
+            "Bài hẹn giờ năm 2099", "2099-01-01", "Thông báo", tags=["Học tập"], scheduled=True
+        ),
         "bai-viet/2024/nhap.md": article(
             "Bài nháp chưa duyệt", "2024-01-01", "Thông báo", draft=True, author="Người Nháp"
         ),

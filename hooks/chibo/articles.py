@@ -18,7 +18,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from .config import Category, PortalConfig
 from .errors import ContentError
-from .text import TIMEZONE, nfc, slugify
+from .text import TIMEZONE, clean_text, slugify
 
 ARTICLES_DIR = "bai-viet/"
 DATE_FORMATS = "2023-11-30, 2023-11-30 08:30, 30/11/2023 hoặc 30/11/2023 08:30"
@@ -38,9 +38,32 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
 
+class _AliasRefused(yaml.YAMLError):
+    """Front matter that uses a YAML alias (*name)."""
+
+    def __init__(self, mark: Any) -> None:
+        super().__init__("alias")
+        self.problem_mark = mark
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """The pure-Python SafeLoader that refuses aliases: nested aliases expand without bound
+    (a few hundred bytes become millions of characters), and an article never needs one."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise _AliasRefused(self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+
+
 class _Handler(YAMLHandler):
     def load(self, fm: str, **kwargs: object) -> Any:
-        return yaml.load(fm, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        # An alias starts with "*": only then is the slower, alias-refusing loader needed.
+        loader = _NoAliasLoader if "*" in fm else _Loader
+        return yaml.load(fm, Loader=loader)  # noqa: S506 - SafeLoader subclasses
 
 
 FRONT_MATTER = _Handler()
@@ -62,6 +85,8 @@ class Article:
     pin: bool = False
     title_from_h1: bool = False  # the body's first line is the headline
     image_line: int = 1  # where "image:" stands, for errors found later
+    date_line: int = 1
+    scheduled: bool = False  # the editor confirms a date more than a year ahead
     headings: tuple[str, ...] = ()  # text of the body's headings, for search
     content_hash: str = ""
 
@@ -158,7 +183,7 @@ def read_article(
         errors.append(ContentError(shown, line, message))
 
     try:
-        text = nfc(raw.decode("utf-8-sig"))
+        text = clean_text(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         return [ContentError(shown, 1, "tệp không phải văn bản UTF-8; hãy lưu lại tệp với bảng mã UTF-8")]
     text = text.replace("\r\n", "\n")
@@ -175,6 +200,16 @@ def read_article(
             return [ContentError(shown, 1, 'phần đầu (front matter) mở bằng "---" nhưng không có dòng "---" đóng lại')]
         try:
             loaded = FRONT_MATTER.load(front)
+        except _AliasRefused as exc:
+            return [
+                ContentError(
+                    shown,
+                    exc.problem_mark.line + first_line,
+                    "phần đầu (front matter) dùng tham chiếu YAML (dấu * trước một tên, ví dụ *a); cổng không nhận "
+                    "tham chiếu. Hãy viết thẳng giá trị; giá trị bắt đầu bằng dấu * thì đặt trong ngoặc kép, "
+                    'ví dụ title: "*Quan trọng* thông báo".',
+                )
+            ]
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + first_line if mark else 1
@@ -197,7 +232,7 @@ def read_article(
         return lines.get(name, 1)
 
     body = body.lstrip("\n")
-    title = nfc(str(meta["title"])).strip() if meta.get("title") is not None else ""
+    title = clean_text(str(meta["title"])).strip() if meta.get("title") is not None else ""
     title_from_h1 = False
     if not title and (m := re.match(r"#\s+(.+?)\s*#*\s*(?:\n|$)", body)):
         title, title_from_h1 = m.group(1).strip(), True
@@ -239,10 +274,10 @@ def read_article(
     if not isinstance(tags_value, list):
         problem(line_of("tags"), 'trường "tags" phải là danh sách, ví dụ tags: [sinh hoạt chi bộ, học tập]')
         tags_value = []
-    tags = tuple(dict.fromkeys(nfc(str(t)).strip() for t in tags_value if str(t).strip()))
+    tags = tuple(dict.fromkeys(clean_text(str(t)).strip() for t in tags_value if str(t).strip()))
 
     flags: dict[str, bool] = {}
-    for name in ("draft", "pin"):
+    for name in ("draft", "pin", "scheduled"):
         value = meta.get(name, False)
         if _bool(value) is None:
             problem(line_of(name), f'trường "{name}": hãy viết true hoặc false, không phải "{value}"')
@@ -269,7 +304,7 @@ def read_article(
         return errors
     summary_value = meta.get("summary")
     summary = (
-        nfc(str(summary_value)).strip()
+        clean_text(str(summary_value)).strip()
         if summary_value
         else first_paragraph(
             body.split("\n", 1)[1] if title_from_h1 and "\n" in body else ("" if title_from_h1 else body)
@@ -283,13 +318,15 @@ def read_article(
         category=category,
         slug=slug,
         summary=summary,
-        author=nfc(str(meta.get("author") or "")).strip(),
+        author=clean_text(str(meta.get("author") or "")).strip(),
         image=str(meta.get("image") or "").strip(),
         tags=tags,
         draft=flags["draft"],
         pin=flags["pin"],
         title_from_h1=title_from_h1,
         image_line=line_of("image"),
+        date_line=line_of("date"),
+        scheduled=flags["scheduled"],
         headings=headings(body),
         content_hash=hashlib.sha1(raw).hexdigest(),
     )
@@ -297,7 +334,7 @@ def read_article(
 
 def article_body(raw: bytes, article: Article) -> str:
     """The Markdown body of an article's file: NFC, without front matter or the headline line."""
-    text = nfc(raw.decode("utf-8-sig")).replace("\r\n", "\n")
+    text = clean_text(raw.decode("utf-8-sig")).replace("\r\n", "\n")
     if FRONT_MATTER.detect(text):
         text = FRONT_MATTER.split(text)[1]
     text = text.lstrip("\n")

@@ -6,7 +6,7 @@ import os
 import posixpath
 from collections.abc import Container
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .articles import Article
 from .errors import ContentError
@@ -30,6 +30,11 @@ class Catalog:
     held_back: set[str] = field(default_factory=set)  # drafts and scheduled articles
     images: dict[str, str] = field(default_factory=dict)  # src_path -> featured image's site path or URL
     errors: list[ContentError] = field(default_factory=list)
+    # dates more than a year ahead without "scheduled: true": a build warning (--strict refuses)
+    far_future: list[ContentError] = field(default_factory=list)
+
+
+FAR_FUTURE = timedelta(days=366)
 
 
 def resolve_image(article: Article, known: Container[str]) -> str | None:
@@ -47,15 +52,31 @@ def resolve_image(article: Article, known: Container[str]) -> str | None:
 
 
 def build_catalog(
-    articles: dict[str, Article], now: datetime, known_files: Container[str] = frozenset(), display_root: str = "docs"
+    articles: dict[str, Article],
+    now: datetime,
+    known_files: Container[str] = frozenset(),
+    display_root: str = "docs",
+    check_held_back: bool = False,
 ) -> Catalog:
-    """Split published from held-back articles, refuse two articles on one URL or a missing image."""
+    """Split published from held-back articles, refuse two articles on one URL or a missing image.
+    `check_held_back` (chibo check) judges drafts and scheduled articles as if published."""
     catalog = Catalog()
     owner_of_url: dict[str, str] = {}
     for src_path, article in articles.items():
+        if not article.draft and article.date > now + FAR_FUTURE and not article.scheduled:
+            catalog.far_future.append(
+                ContentError(
+                    f"{display_root}/{src_path}",
+                    article.date_line,
+                    f'trường "date": ngày {article.date:%d/%m/%Y} cách hôm nay hơn một năm, nên bài sẽ không hiện '
+                    "ở đâu cho tới ngày đó. Nếu gõ nhầm năm, hãy sửa lại; nếu đúng là hẹn giờ xa, thêm dòng "
+                    "scheduled: true vào phần đầu.",
+                )
+            )
         if not article.is_published(now):
             catalog.held_back.add(src_path)
-            continue
+            if not check_held_back:
+                continue
         other = owner_of_url.get(article.url)
         if other is not None:
             first, second = sorted((other, src_path))

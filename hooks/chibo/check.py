@@ -41,9 +41,9 @@ def check_project(project: Project) -> list[ContentError]:
             else:
                 articles[src] = result
         errors += _text_problems(shown, src, raw, files)
-    # drafts and scheduled articles are checked like the others: "now" is far in the future
-    catalog = build_catalog(articles, now_in_vietnam().replace(year=9999), set(files), project.shown(docs))
-    errors += catalog.errors
+    # drafts and scheduled articles are checked like the others
+    catalog = build_catalog(articles, now_in_vietnam(), set(files), project.shown(docs), check_held_back=True)
+    errors += catalog.errors + catalog.far_future
     return sorted(set(errors))
 
 

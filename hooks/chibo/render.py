@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
+import secrets
+import signal
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -25,12 +27,14 @@ from markdown.util import AtomicString
 
 from .links import candidates
 
-# Private-use characters: survive HTML escaping and never occur in real text.
-_MARK = "\ue000"
+# A slot's marker: private-use characters (they survive HTML escaping) around a random token
+# drawn once per build process, so that no title, summary or setting can forge one.
+_TOKEN = secrets.token_hex(8)
+_SLOT = re.compile(f"\ue000{_TOKEN}([a-z_]+)\ue000")
 
 
 def slot(name: str) -> str:
-    return f"{_MARK}{name}{_MARK}"
+    return f"\ue000{_TOKEN}{name}\ue000"
 
 
 def relative_url(target: str, page_url: str) -> str:
@@ -64,7 +68,7 @@ class Shell:
 
     @classmethod
     def parse(cls, html: str) -> Shell:
-        pieces = html.split(_MARK)
+        pieces = _SLOT.split(html)
         # even indexes: literal text; odd: slot names
         return cls(parts=pieces[0::2], names=pieces[1::2])
 
@@ -207,6 +211,21 @@ class BodyRenderer:
         return bodies
 
 
+# What a forked worker is working on, readable by the parent if the worker dies.
+_progress: Any = None
+
+
+def working_on(label: str) -> None:
+    """Record the item (an article's file) a worker is busy with, for its failure message."""
+    if _progress is not None:
+        data = label.encode("utf-8")[: len(_progress) - 1]
+        _progress[: len(data) + 1] = data + b"\0"
+
+
+def _last_item(progress: Any) -> str:
+    return bytes(progress[:]).split(b"\0", 1)[0].decode("utf-8", "replace")
+
+
 def run_forked(func: Callable[[list[Any]], Any], items: list[Any], workers: int) -> list[Any]:
     """Run `func` over `workers` interleaved slices of `items` in forked processes.
 
@@ -223,19 +242,30 @@ def run_forked(func: Callable[[list[Any]], Any], items: list[Any], workers: int)
     channels = []
     for part in slices:
         receiver, sender = ctx.Pipe(duplex=False)
-        process = ctx.Process(target=_child, args=(func, part, sender))
+        progress = ctx.RawArray("c", 1024)
+        process = ctx.Process(target=_child, args=(func, part, sender, progress))
         process.start()
         sender.close()
-        channels.append((process, receiver))
-    return [_receive(process, receiver) for process, receiver in channels]
+        channels.append((process, receiver, progress))
+    return [_receive(*channel) for channel in channels]
 
 
-def _receive(process: Any, receiver: Any) -> Any:
-    """A forked worker's result; its error, with the worker's traceback, raised here."""
-    ok, value = receiver.recv()
-    process.join()
+def _receive(process: Any, receiver: Any, progress: Any = None) -> Any:
+    """A forked worker's result; its failure, naming what it was working on, raised here.
+    A worker that died without a word closes its pipe: that ends the wait."""
+    try:
+        ok, value = receiver.recv()
+    except EOFError:
+        process.join()
+        code = process.exitcode
+        how = f"bị dừng bởi tín hiệu {signal.Signals(-code).name}" if code and code < 0 else f"thoát với mã {code}"
+        ok, value = False, f"tiến trình xây dựng {how} (hết bộ nhớ?)"
+    else:
+        process.join()
     if not ok:
-        raise RuntimeError(f"a build worker failed:\n{value}")
+        item = _last_item(progress) if progress is not None else ""
+        where = f" khi đang xử lý {item}" if item else ""
+        raise RuntimeError(f"Lỗi{where}: {value}")
     return value
 
 
@@ -248,16 +278,18 @@ def start_forked(func: Callable[[], Any]) -> Callable[[], Any]:
         return func
     ctx = multiprocessing.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child, args=(lambda _: func(), [], sender))
+    process = ctx.Process(target=_child, args=(lambda _: func(), [], sender, None))
     process.start()
     sender.close()
     return lambda: _receive(process, receiver)
 
 
-def _child(func: Callable[[list[Any]], Any], part: list[Any], sender: Any) -> None:
+def _child(func: Callable[[list[Any]], Any], part: list[Any], sender: Any, progress: Any) -> None:
     import os
     import traceback
 
+    global _progress
+    _progress = progress
     try:
         sender.send((True, func(part)))
     except BaseException:  # noqa: BLE001 - reported to the parent, which fails the build

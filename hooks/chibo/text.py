@@ -29,6 +29,16 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# Control characters (tab and line breaks aside) and the two non-characters that XML 1.0
+# forbids: pasted from a web page or a terminal, they would make feeds malformed.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """An editor's text as the portal reads it: control characters removed, then NFC."""
+    return nfc(_CONTROL.sub("", text))
+
+
 def fold(text: str) -> str:
     """Lower-case ASCII-ish form without diacritics: 'Đảng bộ' -> 'dang bo'."""
     decomposed = unicodedata.normalize("NFD", text.translate(_D_MAP))
