@@ -144,3 +144,33 @@ def test_a_date_more_than_a_year_ahead_is_reported(new_site, monkeypatch) -> Non
     site.build()
     assert chibo_check(site).returncode == 0
     assert not (site.out / "bai-viet/2205").exists()
+
+
+def test_text_extensions_render_as_python_markdown_does(new_site) -> None:
+    """A site that enables abbr, smarty and pymdownx.smartsymbols gets, page by page, the
+    body that plain Python-Markdown gives for the same text."""
+    import markdown
+    from bs4 import BeautifulSoup
+
+    extensions = ["tables", "attr_list", "md_in_html", "abbr", "smarty", "pymdownx.smartsymbols"]
+    bodies = {
+        "viet-tat": "*[UBND]: Ủy ban nhân dân\n\nUBND thành phố làm việc với chi bộ.",
+        "ngoac-kep": 'Bí thư nói: "Chi bộ là nền móng của Đảng" -- và nhắc lại... nhiều lần.',
+        "ky-hieu": "Bản quyền (c) 2024 thuộc Trung tâm, xem tiếp --> trang sau; 1/2 số đảng viên.",
+    }
+
+    def configure(config: dict) -> None:
+        config["markdown_extensions"] = ["toc", *extensions]
+
+    site = new_site(
+        {f"bai-viet/{slug}.md": article(slug, "2024-05-01", "Thông báo", body=body) for slug, body in bodies.items()},
+        configure=configure,
+    )
+    site.build()
+    for slug, body in bodies.items():
+        page = site.html(f"bai-viet/2024/05/{slug}/")
+        built = page.select_one(".portal-article__body")
+        expected = BeautifulSoup(markdown.Markdown(extensions=extensions).convert(body), "html.parser")
+        assert built.decode_contents().strip() == expected.decode().strip(), slug
+    assert page.select_one("abbr") is None  # (ky-hieu has no abbreviation)
+    assert site.html("bai-viet/2024/05/viet-tat/").select_one('abbr[title="Ủy ban nhân dân"]')

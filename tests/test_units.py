@@ -151,3 +151,44 @@ def test_plain_text_shortcut_steps_aside_for_other_inline_patterns() -> None:
     plain = with_mark(markdown.Markdown()).convert(text)
     fast = with_mark(markdown.Markdown(extensions=[_PlainTextExtension()])).convert(text)
     assert "<mark>được đánh dấu</mark>" in plain and fast == plain
+
+
+class _Strike(__import__("markdown").extensions.Extension):
+    """Markdown 3.11 lets an extension add an emphasis delimiter: ~~x~~ as <del>."""
+
+    def extendMarkdown(self, md) -> None:  # noqa: N802 - Python-Markdown's API
+        md.delimiters.add("~", "del", double=True)
+
+
+TEXT_EXTENSIONS = [
+    ("abbr", "*[UBND]: Ủy ban nhân dân\n\nUBND thành phố họp với chi bộ.", "<abbr"),
+    ("smarty", 'Ông nói "chi bộ" -- năm 2024... là nền móng.', "&ldquo;"),
+    ("pymdownx.smartsymbols", "Bản quyền (c) 2024, xem tiếp --> trang sau.", "&copy;"),
+    ("legacy_attrs", "Ảnh {@id=anh-dep} trong đoạn.", 'id="anh-dep"'),
+    (_Strike(), "Giá ~~cũ~~ đã đổi.", "<del>cũ</del>"),
+]
+
+
+@pytest.mark.parametrize(("extension", "text", "mark"), TEXT_EXTENSIONS, ids=lambda v: str(v)[:12])
+def test_plain_text_shortcut_steps_aside_for_extensions_that_work_on_text(extension, text: str, mark: str) -> None:
+    """Extensions that work on the text outside the checked inline patterns (tree steps of
+    their own, extra delimiters) turn the shortcut off: the same HTML as Python-Markdown."""
+    import markdown
+    from chibo.render import _PlainTextExtension
+
+    extensions = ["toc", "tables", "attr_list", "md_in_html", extension]
+    plain = markdown.Markdown(extensions=extensions).convert(text)
+    fast = markdown.Markdown(extensions=[*extensions, _PlainTextExtension()]).convert(text)
+    assert mark in plain and fast == plain
+
+
+def test_body_cache_follows_the_extensions_options() -> None:
+    """Changing an extension's option while `mkdocs serve` runs re-renders the bodies."""
+    from chibo.render import BodyRenderer
+
+    renderer = BodyRenderer()
+    jobs = [("bai-viet/a.md", "bai-viet/2024/01/a/", "## Kết quả\n\nNội dung.")]
+    first = renderer.render_all(jobs, {}, ["toc"], {"toc": {"permalink": False}})
+    second = renderer.render_all(jobs, {}, ["toc"], {"toc": {"permalink": "#"}})
+    assert "headerlink" not in first["bai-viet/a.md"].html
+    assert 'class="headerlink"' in second["bai-viet/a.md"].html

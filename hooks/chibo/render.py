@@ -10,6 +10,7 @@ Bodies are cached by content hash, so an unchanged article is not converted agai
 from __future__ import annotations
 
 import hashlib
+import json
 import posixpath
 import re
 import secrets
@@ -148,17 +149,50 @@ _KNOWN_INLINE = {
 _INLINE_TRIGGER = re.compile(r"[`\\\[<&*_\x02\x03]|  \n")
 
 
+def _safe_treeprocessors() -> dict[str, type]:
+    """The tree steps known not to look at text that the shortcut marks as done (an atomic
+    string): Python-Markdown's own, toc, attr_list and the portal's. Any other (abbr, smarty,
+    pymdownx.smartsymbols, legacy_attrs, …) works on that text, so the shortcut steps aside."""
+    from markdown.extensions.attr_list import AttrListTreeprocessor
+    from markdown.extensions.toc import TocTreeprocessor
+    from markdown.treeprocessors import InlineProcessor, PrettifyTreeprocessor, UnescapeTreeprocessor
+
+    return {
+        "inline": InlineProcessor,
+        "prettify": PrettifyTreeprocessor,
+        "unescape": UnescapeTreeprocessor,
+        "toc": TocTreeprocessor,
+        "attr_list": AttrListTreeprocessor,
+        "portal_plain_text": _PlainText,
+        "portal_links": _Links,
+    }
+
+
+def _only_known(registry: Any, known: dict[str, type | None]) -> bool:
+    """Whether every item of a Python-Markdown registry is a known one (by name and class)."""
+    present = [name for name in known if name in registry]
+    return len(present) == len(registry) and all(
+        known[name] is None or type(registry[name]) is known[name] for name in present
+    )
+
+
 class _PlainText(Treeprocessor):
     """Mark text that no inline pattern can match as already processed.
 
     Python-Markdown tries every inline pattern on every text node, which is most of its time
     on plain Vietnamese prose; a paragraph without any of the patterns' characters comes out
-    the same without that work. Off as soon as an extension adds an inline pattern of its own.
+    the same without that work. On only while every tree step, inline pattern and emphasis
+    delimiter in use is a known one: an extension that adds its own turns it off.
     """
 
     def run(self, root: ET.Element) -> None:
-        patterns = self.md.inlinePatterns
-        if sum(name in patterns for name in _KNOWN_INLINE) != len(patterns):
+        md = self.md
+        delimiters = getattr(md, "delimiters", None)  # Markdown 3.11: extensions may add "~" and others
+        if (
+            not _only_known(md.inlinePatterns, dict.fromkeys(_KNOWN_INLINE))
+            or not _only_known(md.treeprocessors, _SAFE_TREEPROCESSORS)
+            or (delimiters is not None and not set(delimiters.tokens) <= {"*", "_"})
+        ):
             return
         trigger = _INLINE_TRIGGER.search
         for element in root.iter():
@@ -169,8 +203,13 @@ class _PlainText(Treeprocessor):
                 element.tail = AtomicString(tail)
 
 
+_SAFE_TREEPROCESSORS: dict[str, type] = {}
+
+
 class _PlainTextExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's API
+        if not _SAFE_TREEPROCESSORS:
+            _SAFE_TREEPROCESSORS.update(_safe_treeprocessors())
         # just before "inline" (20)
         md.treeprocessors.register(_PlainText(md), "portal_plain_text", 20.5)
 
@@ -188,7 +227,9 @@ class BodyRenderer:
         extensions: list[Any],
         configs: dict[str, dict[str, Any]],
     ) -> dict[str, Body]:
-        fingerprint = hashlib.sha1(repr((sorted(targets.items()), extensions, sorted(configs))).encode()).hexdigest()
+        # the extensions' options too: changing one while `mkdocs serve` runs re-renders every body
+        options = json.dumps(configs, sort_keys=True, default=repr)
+        fingerprint = hashlib.sha1(repr((sorted(targets.items()), extensions, options)).encode()).hexdigest()
         state = _LinkState(targets)
         md: markdown.Markdown | None = None
         bodies: dict[str, Body] = {}
