@@ -22,12 +22,13 @@ from typing import Any
 # The hook file's folder is on sys.path only while this file is first executed.
 from chibo.articles import ARTICLES_DIR, ArticleReader, article_body, read_article
 from chibo.cache import cache_dir
-from chibo.catalog import Catalog, build_catalog, now_in_vietnam
+from chibo.catalog import Catalog, build_catalog, now_in_vietnam, unpublished_files
 from chibo.config import PortalConfig, load_portal_config
 from chibo.counter import FORECAST_HELP, Snapshot, counter_box, fetch_snapshot, load_snapshot, save_snapshot
 from chibo.errors import ContentError, ContentErrors
 from chibo.feeds import SitemapEntry, absolute, news_article_jsonld, rss, sitemap
 from chibo.index import SiteIndex, build_index
+from chibo.links import candidates, link_targets
 from chibo.listings import Home, Listing, build_home, build_listings
 from chibo.render import BodyRenderer, Shell, fix_markup, run_forked, slot, start_forked, working_on
 from chibo.search import INDEX_DIR, SearchRecord, article_record, page_record, write_index
@@ -162,10 +163,13 @@ def on_files(files: Files, config: Any) -> Files:
         log.warning(str(warning))
     index = build_index(catalog.published, state.portal)
     listings = build_listings(index, state.portal)
+    private = unpublished_files(articles, catalog, known, _used_outside_articles(files, article_files, config))
 
     kept = []
     for file in files:
         article = catalog.published.get(file.src_uri)
+        if file.src_uri in private:
+            continue  # a draft's or scheduled article's photo: published with the article
         if file.src_uri not in article_files:
             kept.append(file)
         elif article is not None and state.command != "serve":
@@ -219,6 +223,17 @@ def on_files(files: Files, config: Any) -> Files:
     state.targets = {f.src_uri: f.url for f in files}
     state.targets.update({a.src_path: a.url for a in catalog.published.values()})
     return files
+
+
+def _used_outside_articles(files: Files, article_files: dict[str, Any], config: Any) -> set[str]:
+    """Files of docs/ that ordinary pages link to or the settings name (logo, favicon, CSS, JS)."""
+    used = set()
+    for file in files:
+        if file.is_documentation_page() and file.src_uri not in article_files:
+            used.update(c for target in link_targets(file.content_string) for c in candidates(file.src_uri, target))
+    named = [config.theme.get("logo"), config.theme.get("favicon"), *config.extra_css, *config.extra_javascript]
+    used.update(str(getattr(name, "path", name)).lstrip("/") for name in named if name)
+    return used
 
 
 def _read_articles(article_files: dict[str, Any]) -> dict[str, Any]:

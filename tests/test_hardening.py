@@ -174,3 +174,51 @@ def test_text_extensions_render_as_python_markdown_does(new_site) -> None:
         assert built.decode_contents().strip() == expected.decode().strip(), slug
     assert page.select_one("abbr") is None  # (ky-hieu has no abbreviation)
     assert site.html("bai-viet/2024/05/viet-tat/").select_one('abbr[title="Ủy ban nhân dân"]')
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def test_unpublished_articles_photos_are_not_published(new_site, monkeypatch) -> None:
+    monkeypatch.setenv("CHIBO_NOW", "2025-06-01T08:00:00+07:00")
+    draft = article(
+        "Bản nháp có ảnh",
+        "2025-05-01",
+        "Thông báo",
+        draft=True,
+        image="nhap/dai-dien.png",
+        body="![Ảnh trong bài](nhap/trong-bai.png)\n\n![Ảnh chung](/images/chung.png)",
+    )
+    scheduled = article("Bài hẹn giờ có ảnh", "2025-09-01", "Thông báo", image="/images/hen-gio.png")
+    shared = article("Bài đã đăng", "2025-04-01", "Thông báo", body="![Ảnh chung](../images/chung.png)")
+    site = new_site(
+        {
+            "bai-viet/nhap.md": draft,
+            "bai-viet/hen.md": scheduled,
+            "bai-viet/da-dang.md": shared,
+            "bai-viet/nhap/dai-dien.png": PNG,
+            "bai-viet/nhap/trong-bai.png": PNG,
+            "bai-viet/nhap/tai-lieu.pdf": b"%PDF-1.4",  # in the draft's folder, linked from nowhere
+            "bai-viet/nhap/trang.png": PNG,  # in the draft's folder, but a page uses it
+            "images/hen-gio.png": PNG,
+            "images/chung.png": PNG,
+        }
+    )
+    site.write("gioi-thieu.md", "# Giới thiệu\n\n![Trụ sở](bai-viet/nhap/trang.png)\n")
+    site.build()
+    out = site.out
+    for gone in ("bai-viet/nhap/dai-dien.png", "bai-viet/nhap/trong-bai.png", "bai-viet/nhap/tai-lieu.pdf"):
+        assert not (out / gone).exists(), gone
+    assert not (out / "images/hen-gio.png").exists()
+    assert (out / "images/chung.png").exists() and (out / "bai-viet/nhap/trang.png").exists()
+    everything = site.text_of_all_outputs()
+    assert "dai-dien.png" not in everything and "hen-gio.png" not in everything
+    # published, the article brings its photos with it
+    site.write("bai-viet/nhap.md", draft.replace("draft: true", "draft: false"))
+    monkeypatch.setenv("CHIBO_NOW", "2025-09-02T08:00:00+07:00")
+    site.build()
+    assert (out / "bai-viet/nhap/dai-dien.png").exists() and (out / "images/hen-gio.png").exists()
+    assert (out / "bai-viet/nhap/tai-lieu.pdf").exists()

@@ -18,6 +18,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from .config import Category, PortalConfig
 from .errors import ContentError
+from .links import link_targets
 from .text import TIMEZONE, clean_text, slugify
 
 ARTICLES_DIR = "bai-viet/"
@@ -88,6 +89,7 @@ class Article:
     date_line: int = 1
     scheduled: bool = False  # the editor confirms a date more than a year ahead
     headings: tuple[str, ...] = ()  # text of the body's headings, for search
+    links: tuple[str, ...] = ()  # link and image targets in the body, as written
     content_hash: str = ""
 
     @cached_property
@@ -328,6 +330,7 @@ def read_article(
         date_line=line_of("date"),
         scheduled=flags["scheduled"],
         headings=headings(body),
+        links=link_targets(body),
         content_hash=hashlib.sha1(raw).hexdigest(),
     )
 

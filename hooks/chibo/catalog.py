@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from .articles import Article
 from .errors import ContentError
+from .links import candidates
 from .text import TIMEZONE
 
 
@@ -106,3 +107,38 @@ def build_catalog(
             else:
                 catalog.images[src_path] = image
     return catalog
+
+
+def _files_of(article: Article, known: Container[str]) -> set[str]:
+    """The files of docs/ an article uses: its featured image and what its body links to."""
+    used = {c for target in article.links for c in candidates(article.src_path, target) if c in known}
+    if (image := resolve_image(article, known)) is not None:
+        used.add(image)
+    return used
+
+
+def unpublished_files(
+    articles: dict[str, Article], catalog: Catalog, known: set[str], used_elsewhere: set[str]
+) -> set[str]:
+    """Files that belong only to drafts and scheduled articles, so must not be published yet:
+    what they use, and what lies in a folder named after one of them (bai.md -> bai/), less
+    anything a published article, a page or the site's settings (`used_elsewhere`) uses."""
+    if not catalog.held_back:
+        return set()
+    private: set[str] = set()
+    folders = set()
+    for src in catalog.held_back:
+        private |= _files_of(articles[src], known)
+        folders.add(posixpath.splitext(src)[0])
+    for path in known:
+        folder = posixpath.dirname(path)
+        while folder:
+            if folder in folders:
+                private.add(path)
+                break
+            folder = posixpath.dirname(folder)
+    private -= used_elsewhere
+    for article in catalog.published.values():
+        if private:
+            private -= _files_of(article, private)
+    return {path for path in private if not path.endswith((".md", ".markdown"))}

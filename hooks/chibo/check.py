@@ -11,11 +11,9 @@ from pathlib import Path
 from .articles import ARTICLES_DIR, Article, read_article
 from .catalog import build_catalog, now_in_vietnam
 from .errors import ContentError, ContentErrors
-from .links import candidates
+from .links import MARKDOWN_LINK, candidates
 from .project import Project
 
-# Markdown links and images: [text](target "title") and ![alt](target)
-_LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _FENCE = re.compile(r"^(```|~~~)")
 _DOC_SUFFIXES = (".md", ".markdown")
 
@@ -69,7 +67,7 @@ def _text_problems(shown: str, src: str, raw: bytes, files: dict[str, Path]) -> 
             )
         if in_code:
             continue
-        for target in _LINK.findall(line):
+        for target in MARKDOWN_LINK.findall(line):
             if (problem := _link_problem(src, target, files)) is not None:
                 problems.append(ContentError(shown, number, problem))
     return problems

@@ -8,7 +8,22 @@ it starts with "/"; a folder-style link ("../gioi-thieu/") means that page's Mar
 from __future__ import annotations
 
 import posixpath
+import re
 from urllib.parse import unquote, urlsplit
+
+# Markdown links and images [text](target "title"); reference definitions [id]: target;
+# src and href attributes of HTML written in the Markdown.
+MARKDOWN_LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)>?", re.MULTILINE)
+_HTML_LINK = re.compile(r"""\b(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
+
+
+def link_targets(markdown: str) -> tuple[str, ...]:
+    """Every link and image target written in a Markdown text, outside fenced code."""
+    text = _FENCE.sub("", markdown)
+    found = MARKDOWN_LINK.findall(text) + _REFERENCE.findall(text) + _HTML_LINK.findall(text)
+    return tuple(dict.fromkeys(found))
 
 
 def candidates(src: str, target: str) -> list[str]:
