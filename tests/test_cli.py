@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 import sys
@@ -11,6 +12,17 @@ from pathlib import Path
 import frontmatter
 import pytest
 from conftest import MODEL_ARTICLE, article, build_env, make_site
+
+
+def _jpeg() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 6), (165, 29, 29)).save(out, "JPEG")
+    return out.getvalue()
+
+
+JPEG = _jpeg()
 
 # A text copy of a page of the old site (the seed page), as editors would save one.
 SEED = Path(__file__).resolve().parent / "data/bai-viet-giai-phap-sinh-hoat-chi-bo.txt"
@@ -222,7 +234,7 @@ def test_import_without_a_date_is_held_as_a_draft(project) -> None:
 def test_import_of_a_joomla_page(project, tmp_path) -> None:
     saved = tmp_path / "saved"
     (saved / "hoi-nghi_files").mkdir(parents=True)
-    (saved / "hoi-nghi_files/anh hoi nghi.jpg").write_bytes(b"\xff\xd8\xff jpeg")
+    (saved / "hoi-nghi_files/anh hoi nghi.jpg").write_bytes(JPEG)
     (saved / "hoi-nghi.html").write_text(JOOMLA_PAGE, encoding="utf-8")
     result = chibo(project, "import", str(saved / "hoi-nghi.html"))
     assert result.returncode == 0, result.stderr
@@ -239,7 +251,7 @@ def test_import_of_a_joomla_page(project, tmp_path) -> None:
     assert "| Chỉ tiêu | Kết quả |" in body and "| Đảng viên mới | 2 |" in body
     assert "![Toàn cảnh hội nghị](chi-bo-to-chuc-hoi-nghi-tong-ket-nam-2024/anh-hoi-nghi.jpg)" in body
     copied = project.docs / "bai-viet/2024/chi-bo-to-chuc-hoi-nghi-tong-ket-nam-2024/anh-hoi-nghi.jpg"
-    assert copied.read_bytes() == b"\xff\xd8\xff jpeg"
+    assert copied.read_bytes() == JPEG
     assert "chưa chép được ảnh http://ctxhdanang.vn/images/khong-co.jpg" in result.stderr
     assert "docs/bai-viet/2024/chi-bo-to-chuc-hoi-nghi-tong-ket-nam-2024/khong-co.jpg" in result.stderr
     for dropped in ("Ngôi sao", "Lượt truy cập", "TRUNG TÂM", "Bài viết:", "Trang chủ"):
@@ -284,3 +296,70 @@ def test_check_reports_to_the_github_job_summary(project, tmp_path) -> None:
     project.write("bai-viet/a.md", article("A", "2025-12-01", "Thông báo"))
     assert chibo(project, "check", "--github", env={"GITHUB_STEP_SUMMARY": str(summary)}).returncode == 0
     assert summary.read_text(encoding="utf-8").startswith("## Kiểm tra nội dung: không có lỗi")
+
+
+HOSTILE_PAGE = """<!DOCTYPE html><html lang="vi"><body>
+<div itemscope itemtype="https://schema.org/Article">
+  <h2 itemprop="headline">{title}</h2>
+  <dd class="category-name">Danh mục: Tin hoạt động</dd>
+  <time itemprop="datePublished" datetime="2024-12-28T08:30:00+07:00">28/12/2024</time>
+  <div itemprop="articleBody">
+    <p>Đoạn có <a href="javascript:alert(1)">liên kết độc</a>, <a href="vbscript:msgbox">một liên kết khác</a>,
+       <a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">dữ liệu</a>
+       và <a href="https://dangcongsan.vn" onclick="steal()">liên kết thật</a>.</p>
+    <p onmouseover="alert(2)">Đoạn hai.</p>
+    <p><img src="../secret.txt" alt="bí mật"><img src="{absolute}" alt="hệ thống"><img src="anh/lien-ket.jpg" alt="liên kết"></p>
+    <p><img src="anh/gia.jpg" alt="giả"><img src="/images/joomla.jpg" alt="joomla"><img src="/images/../../ngoai.jpg" alt="ngoài"></p>
+    <p><img src="anh/that.jpg" alt="thật"><img src="data:image/jpeg;base64,{data}" alt="dán"></p>
+  </div>
+</div></body></html>"""
+
+
+def test_import_copies_only_images_from_where_they_may_come(project, tmp_path) -> None:
+    import base64
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("mật khẩu", encoding="utf-8")
+    outside = tmp_path / "ngoai.jpg"
+    outside.write_bytes(JPEG)  # a real image, but outside the page's folder and the site root
+    saved = tmp_path / "luu" / "trang"
+    (saved / "anh").mkdir(parents=True)
+    (saved / "anh/that.jpg").write_bytes(JPEG)
+    (saved / "anh/gia.jpg").write_bytes(b"#!/bin/sh\necho khong phai anh\n")  # named .jpg, not an image
+    (saved / "anh/lien-ket.jpg").symlink_to(outside)  # a link that leads out of the folder
+    root = tmp_path / "joomla"
+    (root / "images").mkdir(parents=True)
+    (root / "images/joomla.jpg").write_bytes(JPEG)
+    page = HOSTILE_PAGE.format(title="Hội nghị", absolute=secret, data=base64.b64encode(JPEG).decode())
+    (saved / "bai.html").write_text(page, encoding="utf-8")
+    result = chibo(project, "import", str(saved / "bai.html"), "--site-root", str(root))
+    assert result.returncode == 0, result.stderr
+    written = project.root / result.stdout.strip()
+    folder = written.parent / written.stem
+    assert sorted(p.name for p in folder.iterdir()) == ["anh-8.jpg", "joomla.jpg", "that.jpg"]
+    assert all(p.read_bytes() == JPEG for p in folder.iterdir())
+    for refused in ("secret.txt", "lien-ket.jpg", "gia.jpg", "ngoai.jpg", str(secret)):
+        assert refused in result.stderr, refused
+    assert "không phải tệp ảnh" in result.stderr and "nằm ngoài thư mục" in result.stderr
+    body = frontmatter.load(written).content
+    for gone in ("javascript:", "vbscript:", "data:text", "onclick", "onmouseover", "steal", "data:image"):
+        assert gone not in body, gone
+    assert "[liên kết thật](https://dangcongsan.vn)" in body and "liên kết độc" in body
+    # without --site-root, Joomla's "/images/…" is never read from the filesystem's root
+    (saved / "bai.html").write_text(page.replace("Hội nghị", "Hội nghị khác"), encoding="utf-8")
+    again = chibo(project, "import", str(saved / "bai.html"))
+    assert "--site-root" in again.stderr
+    assert not (written.parent / "hoi-nghi-khac/joomla.jpg").exists()
+
+
+def test_import_never_writes_a_file_without_a_name(project, tmp_path) -> None:
+    saved = tmp_path / "bai.html"
+    saved.write_text(HOSTILE_PAGE.format(title="!!!", absolute="/x.jpg", data=""), encoding="utf-8")
+    result = chibo(project, "import", str(saved))
+    written = project.root / result.stdout.strip()
+    assert written.name == "bai-20241228-0830.md" and written.is_file()
+    assert frontmatter.load(written)["slug"] == "bai-20241228-0830"
+    assert "tiêu đề không có chữ hay số" in result.stderr
+    assert not list((project.docs / "bai-viet").rglob(".*"))
+    new = chibo(project, "new", "!!!", "-c", "Thông báo")
+    assert new.returncode == 2 and "tiêu đề cần có chữ hoặc số" in new.stderr

@@ -75,6 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("-h", "--help", action="help", help="hiện hướng dẫn")
     imp.add_argument("paths", nargs="+", metavar="ĐƯỜNG_DẪN", help="tệp .html/.htm/.txt hoặc thư mục chứa chúng")
     imp.add_argument("--date", "-d", default="", metavar="NGÀY", help="ngày đăng cho trang không ghi ngày")
+    imp.add_argument(
+        "--site-root",
+        default=None,
+        metavar="THƯ_MỤC",
+        help='thư mục bản sao trang cũ, nơi tìm ảnh có đường dẫn "/images/…"',
+    )
     counter = commands.add_parser(
         "counter",
         help="kiểm tra bộ đếm: địa chỉ máy chủ, khoá API (GOATCOUNTER_TOKEN) và số liệu sẽ hiện",
@@ -195,7 +201,9 @@ def _report_to_github(problems: list[ContentError]) -> None:
 def _import(project: Project, portal: PortalConfig, args: argparse.Namespace) -> int:
     failed = 0
     for page in pages_in([Path(p) for p in args.paths]):
-        outcome = import_page(page, project.articles, portal, args.date)
+        outcome = import_page(
+            page, project.articles, portal, args.date, Path(args.site_root) if args.site_root else None
+        )
         if outcome.written is None:
             failed += 1
             print(f"{page}: bỏ qua — {outcome.skipped}", file=sys.stderr)

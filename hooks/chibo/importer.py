@@ -9,15 +9,18 @@ star-rating widget, sidebar boxes, the visitor counter and the footer are droppe
 
 from __future__ import annotations
 
+import base64
+import io
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import nh3
 import yaml
 from bs4 import BeautifulSoup
 from markdownify import markdownify
+from PIL import Image
 
 from .articles import parse_date
 from .config import PortalConfig
@@ -102,6 +105,26 @@ def parse_text(text: str) -> Imported:
     return Imported(title=title, category=category, body=body.strip() + "\n", author=author)
 
 
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """data: addresses only as an image's source (a pasted photo); never as a link."""
+    if value.strip().lower().startswith("data:"):
+        return (
+            value if tag == "img" and attribute == "src" and value.strip().lower().startswith("data:image/") else None
+        )
+    return value
+
+
+def sanitise(html: str) -> str:
+    """The article's HTML through nh3 (Ammonia's rules): scripts, event handlers and
+    javascript:, vbscript: and data: links go; text, headings, lists, tables and images stay."""
+    return nh3.clean(
+        html,
+        url_schemes={"http", "https", "mailto", "tel", "data"},
+        attribute_filter=_keep_attribute,
+        link_rel=None,
+    )
+
+
 def parse_html(html: str) -> Imported:
     soup = BeautifulSoup(html, "html.parser")
     root = soup.select_one('[itemtype*="schema.org/Article"]') or soup
@@ -123,6 +146,7 @@ def parse_html(html: str) -> Imported:
     for selector in _DROP_SELECTORS:
         for tag in body.select(selector):
             tag.decompose()
+    body = BeautifulSoup(sanitise(str(body)), "html.parser")
     # The byline at the end of the body becomes the author, not a paragraph.
     for paragraph in reversed(body.find_all("p")):
         text = paragraph.get_text(" ", strip=True)
@@ -160,6 +184,10 @@ def parse_html(html: str) -> Imported:
 
 
 def _image_name(src: str, number: int) -> str:
+    if src.lower().startswith("data:"):  # a pasted image: named by its place and type
+        kind = re.match(r"data:image/([a-z0-9]+)", src.lower())
+        ext = {"jpeg": "jpg", "svg": "svg"}.get(kind.group(1), kind.group(1)) if kind else "jpg"
+        return f"anh-{number}.{ext}"
     name = Path(unquote(urlsplit(src).path)).name or f"anh-{number}.jpg"
     stem, dot, ext = name.rpartition(".")
     return f"{slugify(stem) or f'anh-{number}'}.{ext.lower()}" if dot else f"{slugify(name) or f'anh-{number}'}.jpg"
@@ -172,7 +200,9 @@ class Outcome:
     skipped: str = ""  # why nothing was written
 
 
-def import_page(source: Path, articles_dir: Path, config: PortalConfig, default_date: str = "") -> Outcome:
+def import_page(
+    source: Path, articles_dir: Path, config: PortalConfig, default_date: str = "", site_root: Path | None = None
+) -> Outcome:
     """Convert one saved page into an article file under `articles_dir`; never overwrites."""
     try:
         raw = source.read_bytes().decode("utf-8-sig", errors="replace")
@@ -203,38 +233,86 @@ def import_page(source: Path, articles_dir: Path, config: PortalConfig, default_
             "trang không ghi ngày đăng: bài được để draft: true với ngày hôm nay; hãy sửa date rồi xoá dòng draft"
         )
     moment, has_time = parsed
-    slug = slugify(page.title)
-    folder = articles_dir / f"{moment:%Y}"
-    target = folder / f"{slug}.md"
-    if target.exists():
-        return Outcome(skipped=f"đã có tệp {target.name}: không ghi đè")
     meta: dict[str, object] = {
         "title": page.title,
         "date": f"{moment:%Y-%m-%d %H:%M}" if has_time else f"{moment:%Y-%m-%d}",
         "category": category.name,
     }
+    slug = slugify(page.title)
+    if not slug:
+        # a title with no letter or digit ("!!!"): a visible name of its own, kept as the URL too
+        slug = f"bai-{moment:%Y%m%d-%H%M}"
+        meta["slug"] = slug
+        outcome.problems.append(f"tiêu đề không có chữ hay số: tệp và đường dẫn đặt tên {slug}; hãy sửa tiêu đề")
+    folder = articles_dir / f"{moment:%Y}"
+    target = folder / f"{slug}.md"
+    if target.exists():
+        return Outcome(skipped=f"đã có tệp {target.name}: không ghi đè")
     if page.author:
         meta["author"] = page.author
     if draft:
         meta["draft"] = True
     body = page.body
-    if page.images:
-        image_dir = folder / slug
-        for src, name in page.images:
-            body = body.replace(f"]({name})", f"]({slug}/{name})")
-            local = (source.parent / unquote(urlsplit(src).path)).resolve() if not urlsplit(src).scheme else None
-            if local is not None and local.is_file():
-                image_dir.mkdir(parents=True, exist_ok=True)
-                if not (image_dir / name).exists():
-                    shutil.copyfile(local, image_dir / name)
-            else:
-                outcome.problems.append(f"chưa chép được ảnh {src}: hãy đặt ảnh tại {(image_dir / name).as_posix()}")
+    image_dir = folder / slug
+    for src, name in page.images:
+        body = body.replace(f"]({name})", f"]({slug}/{name})")
+        data, problem = _image_bytes(src, source, site_root)
+        if data is None:
+            outcome.problems.append(
+                f"chưa chép được ảnh {src} ({problem}): hãy đặt ảnh tại {(image_dir / name).as_posix()}"
+            )
+            continue
+        image_dir.mkdir(parents=True, exist_ok=True)
+        if not (image_dir / name).exists():
+            (image_dir / name).write_bytes(data)
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
     folder.mkdir(parents=True, exist_ok=True)
     with open(target, "x", encoding="utf-8") as f:  # "x": never overwrite, even in a race
         f.write(f"---\n{front}---\n\n{body}")
     outcome.written = target
     return outcome
+
+
+def _image_bytes(src: str, page: Path, site_root: Path | None) -> tuple[bytes | None, str]:
+    """The bytes of an image the page shows, only from where they may come: beside the saved
+    page (its folder, after resolving ".." and links), Joomla's "/images/…" under the
+    `site_root` the user named, or a data: address; and only if they really are an image."""
+    parts = urlsplit(src)
+    if parts.scheme == "data":
+        try:
+            header, _, payload = src.partition(",")
+            data = base64.b64decode(payload, validate=True) if header.endswith(";base64") else unquote(payload).encode()
+        except ValueError:
+            return None, "dữ liệu ảnh hỏng"
+    elif parts.scheme or parts.netloc:
+        return None, "ảnh trên mạng, không tải về"
+    else:
+        path = unquote(parts.path)
+        if path.startswith("/"):
+            if site_root is None:
+                return None, "đường dẫn tính từ gốc trang cũ: hãy thêm --site-root <thư mục bản sao trang cũ>"
+            allowed = site_root.resolve()
+        else:
+            allowed = page.parent.resolve()
+        local = (allowed / path.lstrip("/")).resolve()
+        if not local.is_relative_to(allowed):
+            return None, f"nằm ngoài thư mục {allowed}"
+        if not local.is_file():
+            return None, "không tìm thấy tệp"
+        data = local.read_bytes()
+    if not _is_image(data):
+        return None, "không phải tệp ảnh"
+    return data, ""
+
+
+def _is_image(data: bytes) -> bool:
+    """Whether Pillow reads the bytes as a raster image (by content, not by name)."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+        return True
+    except Exception:  # noqa: BLE001 - Pillow raises many kinds for "not an image"
+        return False
 
 
 def _loose_date(text: str) -> tuple | None:
