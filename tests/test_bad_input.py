@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import subprocess
 import sys
@@ -122,10 +123,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_serve_keeps_running_and_shows_the_error(new_site) -> None:
+def test_serve_keeps_running_and_shows_the_error(new_site, tmp_path) -> None:
     bad = "---\ntitle: Bài sai ngày\ndate: 2025-13-45\ncategory: Thông báo\n---\n\nNội dung.\n"
     site = new_site({"bai-viet/bai.md": bad})
     port = _free_port()
+    temp = tmp_path / "tmp"  # where mkdocs serve builds: checked to be left clean
+    temp.mkdir()
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -141,7 +144,7 @@ def test_serve_keeps_running_and_shows_the_error(new_site) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env=build_env(),
+        env={**build_env(), "TMPDIR": str(temp)},
         cwd=site.root,
     )
     try:
@@ -168,9 +171,11 @@ def test_serve_keeps_running_and_shows_the_error(new_site) -> None:
         with urllib.request.urlopen(words_file, timeout=5) as response:
             assert "sinh" in json.loads(response.read())["sinh"]
     finally:
-        proc.terminate()
+        # Ctrl+C, as an editor stops it: mkdocs serve then removes its build folder
+        proc.send_signal(signal.SIGINT)
         output = proc.communicate(timeout=20)[0]
     assert "docs/bai-viet/bai.md:3:" in output
+    assert not list(temp.glob("mkdocs_*")), "mkdocs serve left its build folder behind"
 
 
 def test_an_editor_page_cannot_take_the_search_page_address(new_site) -> None:
