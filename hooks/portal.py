@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import logging
 import os
 import re
@@ -23,6 +24,7 @@ from typing import Any
 from chibo.articles import ARTICLES_DIR, ArticleReader, article_body, read_article
 from chibo.cache import cache_dir
 from chibo.catalog import Catalog, build_catalog, now_in_vietnam, unpublished_files
+from chibo.cms import ADMIN_DIR, admin_page, editor_config, editor_config_yaml
 from chibo.config import PortalConfig, load_portal_config
 from chibo.counter import FORECAST_HELP, Snapshot, counter_box, fetch_snapshot, load_snapshot, save_snapshot
 from chibo.errors import ContentError, ContentErrors
@@ -476,6 +478,34 @@ def _write_listing_slice(urls: list[str], config: Any) -> list[SitemapEntry]:
     return entries
 
 
+def _write_admin(config: Any) -> None:
+    """/admin/: the web editor's page and its configuration, from mkdocs.yml and the content model."""
+    assert state.portal is not None
+    vendored = next(
+        (
+            os.path.join(d, "admin/VENDORED.json")
+            for d in config.theme.dirs
+            if os.path.isfile(os.path.join(d, "admin/VENDORED.json"))
+        ),
+        None,
+    )
+    if vendored is None:
+        return  # a theme without the editor
+    with open(vendored, encoding="utf-8") as f:
+        version = json.load(f)["packages"]["@sveltia/cms"]["version"]
+    pages = [
+        (page.file.src_uri, page.title or page.file.name)
+        for page in (state.nav.pages if state.nav else [])
+        if not page.file.generated_by and not page.is_homepage and not page.file.src_uri.startswith(ARTICLES_DIR)
+    ]
+    repo = os.environ.get("GITHUB_REPOSITORY", "")
+    settings = editor_config(state.portal, config.site_url, repo, pages, os.path.basename(config.docs_dir.rstrip("/")))
+    _write(config.site_dir, f"{ADMIN_DIR}config.yml", editor_config_yaml(settings))
+    _write(
+        config.site_dir, f"{ADMIN_DIR}index.html", admin_page(config.site_name, version, state.portal.editor.auth_url)
+    )
+
+
 def on_post_build(config: Any) -> None:
     assert state.portal is not None and state.index is not None
     started = time.perf_counter()
@@ -521,6 +551,7 @@ def on_post_build(config: Any) -> None:
     if not ok:
         raise PluginError(f"Không tạo được chỉ mục tìm kiếm:\n{output}")
     log.debug(f"portal: search index ({INDEX_DIR}/) written in {seconds:.2f} s")
+    _write_admin(config)
     # MkDocs' own compressed copy lists pages without our dates: drop it rather than disagree.
     gz = os.path.join(site_dir, "sitemap.xml.gz")
     if os.path.exists(gz):

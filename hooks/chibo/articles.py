@@ -19,6 +19,7 @@ from frontmatter.default_handlers import YAMLHandler
 from .config import Category, PortalConfig
 from .errors import ContentError
 from .links import link_targets
+from .model import BOOLEAN_FIELDS
 from .text import TIMEZONE, clean_text, slugify
 
 ARTICLES_DIR = "bai-viet/"
@@ -81,6 +82,8 @@ class Article:
     summary: str
     author: str = ""
     image: str = ""
+    image_caption: str = ""
+    image_alt: str = ""  # what a screen reader says for the featured image
     tags: tuple[str, ...] = ()
     draft: bool = False
     pin: bool = False
@@ -279,7 +282,7 @@ def read_article(
     tags = tuple(dict.fromkeys(clean_text(str(t)).strip() for t in tags_value if str(t).strip()))
 
     flags: dict[str, bool] = {}
-    for name in ("draft", "pin", "scheduled"):
+    for name in BOOLEAN_FIELDS:
         value = meta.get(name, False)
         if _bool(value) is None:
             problem(line_of(name), f'trường "{name}": hãy viết true hoặc false, không phải "{value}"')
@@ -322,6 +325,8 @@ def read_article(
         summary=summary,
         author=clean_text(str(meta.get("author") or "")).strip(),
         image=str(meta.get("image") or "").strip(),
+        image_caption=clean_text(str(meta.get("image_caption") or "")).strip(),
+        image_alt=clean_text(str(meta.get("image_alt") or meta.get("image_caption") or "")).strip() or title,
         tags=tags,
         draft=flags["draft"],
         pin=flags["pin"],

@@ -17,6 +17,7 @@ from .config import PortalConfig
 from .counter import diagnose
 from .errors import ContentError, ContentErrors
 from .importer import import_page, pages_in
+from .model import FIELDS, NEW_ARTICLE_FIELDS
 from .project import NotAProject, Project, find_project
 from .text import nfc, slugify
 
@@ -142,17 +143,13 @@ def _new(project: Project, portal: PortalConfig, args: argparse.Namespace) -> in
             f"Lỗi: đã có tệp {project.shown(target)}; không ghi đè. Hãy sửa tệp đó hoặc đổi tiêu đề.", file=sys.stderr
         )
         return 1
-    meta = {
+    given = {
         "title": title,
         "date": f"{moment:%Y-%m-%d %H:%M}" if has_time else f"{moment:%Y-%m-%d}",
         "category": category.name,
         "author": nfc(args.author).strip(),
-        "summary": "",
-        "image": "",
-        "tags": [],
-        "draft": False,
-        "pin": False,
     }
+    meta = {name: given.get(name, FIELDS[name].default) for name in NEW_ARTICLE_FIELDS}
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "x", encoding="utf-8") as f:

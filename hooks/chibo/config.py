@@ -68,6 +68,17 @@ BUTTONS = {
 
 
 @dataclass(frozen=True)
+class EditorConfig:
+    """The web editor at /admin/ (`extra.portal.editor`)."""
+
+    repo: str = ""  # owner/name on GitHub; empty: the repository that publishes (GITHUB_REPOSITORY)
+    branch: str = "main"
+    approval: bool = True  # editors' articles become pull requests that a maintainer publishes
+    auth_url: str = ""  # the organisation's OAuth authenticator; empty: sign-in with a token only
+    media_max: int = 2000  # photos are resized on upload to at most this many pixels a side
+
+
+@dataclass(frozen=True)
 class PortalConfig:
     categories: tuple[Category, ...]
     contact: Contact
@@ -76,6 +87,7 @@ class PortalConfig:
     notices_category: str = "thong-bao"
     counter: CounterConfig | None = None
     buttons: tuple[ContactButton, ...] = ()
+    editor: EditorConfig = EditorConfig()
     _lookup: dict[str, Category] = field(default_factory=dict, compare=False, repr=False)
 
     def find_category(self, value: str) -> Category | None:
@@ -196,6 +208,27 @@ def _buttons(raw: Any, problems: list[ContentError]) -> tuple[ContactButton, ...
     return tuple(buttons)
 
 
+def _editor(raw: Any, problems: list[ContentError]) -> EditorConfig:
+    if not raw:
+        return EditorConfig()
+    if not isinstance(raw, dict):
+        problems.append(_problem("editor", "cần các dòng repo:, branch:, approval:, auth_url:"))
+        return EditorConfig()
+    repo = _text(raw.get("repo"))
+    if repo and (repo.count("/") != 1 or " " in repo):
+        problems.append(
+            _problem("editor.repo", f'"{repo}" phải có dạng tài-khoản/tên-kho, ví dụ ctxhdanang/cong-thong-tin')
+        )
+    approval = raw.get("approval", True)
+    if not isinstance(approval, bool):
+        problems.append(_problem("editor.approval", f"hãy viết true hoặc false, không phải {approval!r}"))
+        approval = True
+    auth_url = _text(raw.get("auth_url")).rstrip("/")
+    if auth_url and not auth_url.startswith("https://"):
+        problems.append(_problem("editor.auth_url", f'"{auth_url}" phải bắt đầu bằng https://'))
+    return EditorConfig(repo=repo, branch=_text(raw.get("branch")) or "main", approval=approval, auth_url=auth_url)
+
+
 def load_portal_config(extra: dict[str, Any]) -> PortalConfig:
     """Validate `extra.portal`; raise ContentErrors naming every bad key."""
     raw = extra.get("portal")
@@ -220,6 +253,7 @@ def load_portal_config(extra: dict[str, Any]) -> PortalConfig:
     counter, counter_problems = load_counter_config(raw.get("counter"))
     problems += [_problem(text.split(":", 1)[0], text.split(":", 1)[1].strip()) for text in counter_problems]
     buttons = _buttons(raw.get("buttons"), problems)
+    editor = _editor(raw.get("editor"), problems)
     if problems:
         raise ContentErrors(problems)
     return PortalConfig(
@@ -230,5 +264,6 @@ def load_portal_config(extra: dict[str, Any]) -> PortalConfig:
         notices_category=notices_category.slug if notices_category else "",
         counter=counter,
         buttons=buttons,
+        editor=editor,
         _lookup=lookup,
     )
