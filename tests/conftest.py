@@ -141,6 +141,45 @@ def served(directory: Path) -> Iterator[str]:
         httpd.server_close()
 
 
+@contextmanager
+def mkdocs_serve(site: Site, temp: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`mkdocs serve` of the site on a free port, as an editor runs it (its build folder in
+    `temp`); yields the base URL, once the home page answers, and the process. Stopped with
+    Ctrl+C, as an editor stops it, so that it removes its build folder."""
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"]
+    proc = subprocess.Popen(
+        [*command, "-f", str(site.root / "mkdocs.yml")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**build_env(), "TMPDIR": str(temp)},
+        cwd=site.root,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                urllib.request.urlopen(base, timeout=2).close()
+                break
+            except OSError:
+                time.sleep(0.3)
+        assert proc.poll() is None, "mkdocs serve stopped"
+        yield base, proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+        proc.output = proc.communicate(timeout=20)[0]  # type: ignore[attr-defined]
+
+
 def index_meta(site: Site) -> dict[str, Any]:
     """The built site's search index description (tim-kiem/chi-muc/meta.json)."""
     return json.loads((site.out / "tim-kiem/chi-muc/meta.json").read_text(encoding="utf-8"))

@@ -4,16 +4,11 @@
 from __future__ import annotations
 
 import json
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 
 import pytest
 from chibo.search import bucket
-from conftest import article, build_env
+from conftest import article, mkdocs_serve
 
 
 def failing_build(site) -> str:
@@ -117,64 +112,27 @@ def test_licence_line_is_optional(new_site) -> None:
     assert "Giấy phép" not in site.html("").select_one("address.portal-identity").get_text()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_serve_keeps_running_and_shows_the_error(new_site, tmp_path) -> None:
     bad = "---\ntitle: Bài sai ngày\ndate: 2025-13-45\ncategory: Thông báo\n---\n\nNội dung.\n"
     site = new_site({"bai-viet/bai.md": bad})
-    port = _free_port()
     temp = tmp_path / "tmp"  # where mkdocs serve builds: checked to be left clean
     temp.mkdir()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "serve",
-            "--no-livereload",
-            "-a",
-            f"127.0.0.1:{port}",
-            "-f",
-            str(site.root / "mkdocs.yml"),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**build_env(), "TMPDIR": str(temp)},
-        cwd=site.root,
-    )
-    try:
-        html = ""
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
-                    html = response.read().decode("utf-8")
-                break
-            except OSError:
-                time.sleep(0.3)
-        assert proc.poll() is None, "mkdocs serve stopped"
+    with mkdocs_serve(site, temp) as (base, proc):
+        with urllib.request.urlopen(base, timeout=5) as response:
+            html = response.read().decode("utf-8")
         assert "docs/bai-viet/bai.md:3:" in html and "2025-13-45" in html
         assert 'role="alert"' in html
         # the model article, which has no problem, is still in the preview
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/tin-hoat-dong/", timeout=5) as response:
+        with urllib.request.urlopen(f"{base}tin-hoat-dong/", timeout=5) as response:
             assert "Một số giải pháp tiếp tục" in response.read().decode("utf-8")
         # the preview has its search index too, with the model article's words
-        index = f"http://127.0.0.1:{port}/tim-kiem/chi-muc/"
+        index = f"{base}tim-kiem/chi-muc/"
         with urllib.request.urlopen(index + "meta.json", timeout=5) as response:
             meta = json.loads(response.read())
         words_file = f"{index}{meta['version']}/w{bucket('sinh', meta['buckets'])}.json"
         with urllib.request.urlopen(words_file, timeout=5) as response:
             assert "sinh" in json.loads(response.read())["sinh"]
-    finally:
-        # Ctrl+C, as an editor stops it: mkdocs serve then removes its build folder
-        proc.send_signal(signal.SIGINT)
-        output = proc.communicate(timeout=20)[0]
-    assert "docs/bai-viet/bai.md:3:" in output
+    assert "docs/bai-viet/bai.md:3:" in proc.output
     assert not list(temp.glob("mkdocs_*")), "mkdocs serve left its build folder behind"
 
 
