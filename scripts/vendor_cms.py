@@ -26,7 +26,11 @@ CMS = ("@sveltia/cms", "0.221.1")
 # The fonts the CMS's interface asks a CDN for, at the versions of the addresses in its code.
 FONTS = [
     ("@fontsource-variable/source-sans-3", "5.3.0", "source-sans-3:vf@5.3.0/latin-wght-normal.woff2"),
-    ("@fontsource-variable/material-symbols-outlined", "5.3.7", "material-symbols-outlined:vf@5.3.7/latin-wght-normal.woff2"),
+    (
+        "@fontsource-variable/material-symbols-outlined",
+        "5.3.7",
+        "material-symbols-outlined:vf@5.3.7/latin-wght-normal.woff2",
+    ),
     ("@fontsource/noto-mono", "5.3.0", "noto-mono@5.3.0/latin-400-normal.woff2"),
 ]
 FONT_CDN = "https://cdn.jsdelivr.net/fontsource/fonts/"

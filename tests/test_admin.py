@@ -203,7 +203,9 @@ def test_an_editor_writes_an_article_with_a_photo(browser, repository: Site, tmp
     }
     # the folder an editor picks is a clone of the repository: it has its .git
     files[".git/HEAD"] = base64.b64encode(b"ref: refs/heads/main\n").decode()
-    files[".git/config"] = base64.b64encode(b'[remote "origin"]\n\turl = https://github.com/tai-khoan/ten-kho.git\n').decode()
+    files[".git/config"] = base64.b64encode(
+        b'[remote "origin"]\n\turl = https://github.com/tai-khoan/ten-kho.git\n'
+    ).decode()
     with served(repository.out) as base:
         context, page = _open_admin(browser, base)
         page.evaluate(_WRITE, files)
