@@ -23,16 +23,26 @@ from typing import Any
 # The hook file's folder is on sys.path only while this file is first executed.
 from chibo.articles import ARTICLES_DIR, ArticleReader, article_body, read_article
 from chibo.cache import cache_dir
-from chibo.catalog import Catalog, build_catalog, now_in_vietnam, unpublished_files
+from chibo.catalog import Catalog, build_catalog, now_in_vietnam, plan_photos, unpublished_files
 from chibo.cms import ADMIN_DIR, admin_page, editor_config, editor_config_yaml
 from chibo.config import PortalConfig, load_portal_config
 from chibo.counter import FORECAST_HELP, Snapshot, counter_box, fetch_snapshot, load_snapshot, save_snapshot
 from chibo.errors import ContentError, ContentErrors
 from chibo.feeds import SitemapEntry, absolute, news_article_jsonld, rss, sitemap
 from chibo.index import SiteIndex, build_index
-from chibo.links import candidates, link_targets
+from chibo.links import candidates, image_targets, link_targets
 from chibo.listings import Home, Listing, build_home, build_listings
-from chibo.render import BodyRenderer, Shell, fix_markup, run_forked, slot, start_forked, working_on
+from chibo.photos import PhotoOutput, Shown, featured_images, make_photos, share_alt
+from chibo.render import (
+    BodyRenderer,
+    Shell,
+    fix_markup,
+    page_images,
+    run_forked,
+    slot,
+    start_forked,
+    working_on,
+)
 from chibo.search import INDEX_DIR, SearchRecord, article_record, page_record, write_index
 from chibo.text import clean_text, format_day, format_number, slugify, slugify_anchor
 from mkdocs.commands.build import get_context
@@ -72,7 +82,11 @@ class _State:
         self.pages: list[tuple[str, Any]] = []  # (url, lastmod) of pages MkDocs wrote
         self.cards: dict[tuple[str, bool, bool, bool, int], str] = {}
         self.search_records: list[SearchRecord] = []
-        self.search_join: Any = None  # writes the search index, or waits for it written in the background
+        self.search_join: Any = None
+        self.photos = PhotoOutput()
+        self.featured: dict[
+            str, Shown
+        ] = {}  # article -> its featured image as pages show it  # writes the search index, or waits for it written in the background
 
 
 state = _State()
@@ -165,13 +179,20 @@ def on_files(files: Files, config: Any) -> Files:
         log.warning(str(warning))
     index = build_index(catalog.published, state.portal)
     listings = build_listings(index, state.portal)
-    private = unpublished_files(articles, catalog, known, _used_outside_articles(files, article_files, config))
+    linked, pages_shown = _used_outside_articles(files, article_files, config)
+    private = unpublished_files(articles, catalog, known, linked | set(pages_shown))
+    plan = plan_photos(catalog, known - private, pages_shown, linked)
+    store = cache_dir(os.path.dirname(config.config_file_path)) / "images"
+    photos = make_photos(plan, catalog, config.docs_dir, store, config.site_name, _workers(), plan.users)
+    errors.extend(photos.problems)
 
     kept = []
     for file in files:
         article = catalog.published.get(file.src_uri)
         if file.src_uri in private:
             continue  # a draft's or scheduled article's photo: published with the article
+        if file.src_uri in plan.withheld:
+            continue  # a photo's original: its variants are published instead
         if file.src_uri not in article_files:
             kept.append(file)
         elif article is not None and state.command != "serve":
@@ -220,6 +241,9 @@ def on_files(files: Files, config: Any) -> Files:
         for f in kept
         if f.is_documentation_page() and not f.generated_by and f.src_uri not in article_files and f.url != ""
     ]
+    kept += [File.generated(config, path, abs_src_path=str(stored)) for path, stored in photos.files.items()]
+    state.photos = photos
+    state.featured = featured_images(catalog, photos)
     files = Files(kept)
     state.files = files
     state.targets = {f.src_uri: f.url for f in files}
@@ -227,15 +251,23 @@ def on_files(files: Files, config: Any) -> Files:
     return files
 
 
-def _used_outside_articles(files: Files, article_files: dict[str, Any], config: Any) -> set[str]:
-    """Files of docs/ that ordinary pages link to or the settings name (logo, favicon, CSS, JS)."""
-    used = set()
+def _used_outside_articles(files: Files, article_files: dict[str, Any], config: Any) -> tuple[set[str], dict[str, str]]:
+    """Files of docs/ that ordinary pages link to or the settings name (logo, favicon, CSS, JS),
+    and the photos ordinary pages show (photo -> page)."""
+    linked: set[str] = set()
+    shown: dict[str, str] = {}
     for file in files:
         if file.is_documentation_page() and file.src_uri not in article_files:
-            used.update(c for target in link_targets(file.content_string) for c in candidates(file.src_uri, target))
+            text = file.content_string
+            linked.update(c for target in link_targets(text) for c in candidates(file.src_uri, target))
+            for target in image_targets(text):
+                for candidate in candidates(file.src_uri, target):
+                    shown.setdefault(candidate, file.src_uri)
+    assert state.portal is not None
     named = [config.theme.get("logo"), config.theme.get("favicon"), *config.extra_css, *config.extra_javascript]
-    used.update(str(getattr(name, "path", name)).lstrip("/") for name in named if name)
-    return used
+    named.append(state.portal.banner.logo)
+    linked.update(str(getattr(name, "path", name)).lstrip("/") for name in named if name)
+    return linked, shown
 
 
 def _read_articles(article_files: dict[str, Any]) -> dict[str, Any]:
@@ -291,7 +323,9 @@ def on_env(env: Any, config: Any, files: Files) -> Any:
     env.globals.update(
         portal=state.portal,
         portal_index=state.index,
-        portal_images=state.catalog.images,
+        portal_featured=state.featured,
+        site_share=absolute(config.site_url, state.photos.site_share) if state.photos.site_share else "",
+        portal_logo=_logo(config),
         content_errors=[str(e) for e in state.errors],
         counter_box=counter_box(state.portal.counter, state.snapshot, now_in_vietnam())
         if state.portal and state.portal.counter
@@ -327,6 +361,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str
         # Material prints the title unescaped in places: make it text, never markup.
         page.meta["title"] = html.escape(clean_text(page.meta["title"]), quote=False)
     listing = state.listings.get(page.file.src_uri[: -len("index.md")])
+    if not page.file.generated_by:
+        markdown = page_images(markdown, page.file.src_uri, page.url, state.photos.pictures)
     if listing is not None and page.file.generated_by:
         page.meta["template"] = "slots.html"
         page.meta["title"] = html.escape(listing.title, quote=False)
@@ -363,11 +399,12 @@ def _listing_slots(listing: Listing, context: dict[str, Any], config: Any) -> di
     }
 
 
-def _shell(template: str, depth: int, config: Any) -> tuple[Shell, dict[str, Any]]:
+def _shell(template: str, depth: int, config: Any, article: bool = False) -> tuple[Shell, dict[str, Any]]:
     """Render `template` once for pages `depth` folders deep, with slots for what differs."""
     stub = _PageStub("_/" * depth, slot("title"), slot("description"), slot("canonical"))
     context = get_context(state.nav, state.files, config, stub)
-    shell_context = dict(context, slots={"head": slot("head"), "content": slot("content"), "toc": slot("toc")})
+    slots = {"head": slot("head"), "content": slot("content"), "toc": slot("toc"), "article": article}
+    shell_context = dict(context, slots=slots)
     base = dict(context, features=config.theme.get("features") or [])
     # Material's partials expect the translations that base.html imports once per page.
     base["lang"] = state.env.get_template("partials/language.html").make_module(base)
@@ -410,9 +447,13 @@ def _write_article_slice(paths: list[str], config: Any) -> tuple[list[SitemapEnt
         working_on(f"docs/{src_path}")
         article = published[src_path]
         with open(os.path.join(config.docs_dir, src_path), "rb") as f:
-            jobs.append((src_path, article.url, article_body(f.read(), article)))
-    bodies = state.bodies.render_all(jobs, state.targets, config.markdown_extensions, config.mdx_configs)
-    shell, base = _shell("slots.html", 4, config)
+            # without a featured image, the body's first photo is the one to fetch first
+            eager = src_path not in state.featured
+            jobs.append((src_path, article.url, article_body(f.read(), article), eager))
+    bodies = state.bodies.render_all(
+        jobs, state.targets, config.markdown_extensions, config.mdx_configs, state.photos.pictures
+    )
+    shell, base = _shell("slots.html", 4, config, article=True)
     toc_template = state.env.get_template("partials/toc.html")
     entries, unresolved = [], []
     for src_path in paths:
@@ -424,18 +465,21 @@ def _write_article_slice(paths: list[str], config: Any) -> tuple[list[SitemapEnt
         description = html.escape(article.summary)
         page = _PageStub(article.url, title, description, canonical)
         page.toc = get_toc(body.toc)  # type: ignore[assignment]
-        image = state.catalog.images.get(src_path)
+        share = state.photos.shares.get(src_path, state.photos.site_share)
         context = dict(
             base,
             page=page,
             article=article,
             body=body.html,
             canonical=canonical,
-            article_image=image,
+            article_image=state.featured.get(src_path),
+            share_image=absolute(config.site_url, share) if share else "",
+            share_alt=share_alt(article),
+            gallery='class="portal-gallery"' in body.html,
             related=state.index.related(article),
             newer=state.index.newer(article),
             older=state.index.older(article),
-            jsonld=news_article_jsonld(article, config.site_url, config.site_name, image),
+            jsonld=news_article_jsonld(article, config.site_url, config.site_name, share, _logo(config)),
         )
         values = {
             "title": title,
@@ -476,6 +520,12 @@ def _write_listing_slice(urls: list[str], config: Any) -> list[SitemapEntry]:
         _write(config.site_dir, f"{url}index.html", shell.fill(values))
         entries.append(SitemapEntry(url, listing.lastmod))
     return entries
+
+
+def _logo(config: Any) -> str:
+    """The organisation's logo (absolute URL), for link previews and structured data."""
+    assert state.portal is not None
+    return absolute(config.site_url, state.portal.banner.logo or "assets/portal/logo.png")
 
 
 def _write_admin(config: Any) -> None:
@@ -525,7 +575,7 @@ def on_post_build(config: Any) -> None:
             "feed.xml",
             config.site_description or config.site_name,
             state.index.newest,
-            state.catalog.images,
+            state.photos.shares,
         ),
     )
     for category in state.portal.categories:
@@ -540,7 +590,7 @@ def on_post_build(config: Any) -> None:
                 f"{category.url}feed.xml",
                 category.name,
                 group.articles,
-                state.catalog.images,
+                state.photos.shares,
             ),
         )
     newest = state.index.newest[0].date if state.index.newest else None

@@ -42,6 +42,17 @@ def article(title: str, date: str, category: str, body: str = "Nội dung bài v
     return f"---\n{front}---\n\n{textwrap.dedent(body).strip()}\n"
 
 
+def png(width: int = 40, height: int = 30, colour: tuple[int, int, int] = (165, 29, 29)) -> bytes:
+    """A real (small) PNG image, made with Pillow."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(out, "PNG")
+    return out.getvalue()
+
+
 @dataclass
 class Site:
     root: Path

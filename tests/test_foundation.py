@@ -7,7 +7,7 @@ import sys
 import unicodedata
 
 import pytest
-from conftest import MODEL_URL, Site, article, build_env, make_site
+from conftest import MODEL_URL, Site, article, build_env, make_site, png
 
 NFD_TITLE = unicodedata.normalize("NFD", "Hội nghị học tập Nghị quyết")
 XSS_TITLE = "Tin <script>alert('x')</script> & <b>đậm</b>"
@@ -224,16 +224,20 @@ def test_article_links_and_images_are_rewritten_to_their_pages(new_site) -> None
         {
             "bai-viet/2024/co-anh.md": article("Bài có ảnh", "2024-05-02", "Thông báo", body=body),
             "bai-viet/2024/khac.md": article("Bài khác", "2024-05-01", "Thông báo"),
-            "bai-viet/2024/anh.png": b"\x89PNG\r\n",
+            "bai-viet/2024/anh.png": png(),
         }
     )
     site.build()
     page = site.html("bai-viet/2024/05/bai-co-anh/")
     body_html = page.select_one(".portal-article__body")
-    assert body_html.select_one("img")["src"] == "../../anh.png"
+    # the photo is published as the build's variant, not as the uploaded original
+    img = body_html.select_one("img")
+    assert img["src"].startswith("../../anh-") and img["src"].endswith("-40.webp") and img["srcset"]
+    assert (img["width"], img["height"]) == ("40", "30")
     hrefs = [a["href"] for a in body_html.select("a")]
     assert hrefs == ["../../../../gioi-thieu/", "../bai-khac/", "../../../../lien-he/", "/"]
-    assert (site.out / "bai-viet/2024/anh.png").exists()
+    assert not (site.out / "bai-viet/2024/anh.png").exists()
+    assert (page_dir := site.out / "bai-viet/2024/05/bai-co-anh") and (page_dir / img["src"]).resolve().is_file()
     # `chibo check` judges the same links by the same rule: nothing to report
     check = subprocess.run(
         [sys.executable, "-m", "chibo.cli", "check"], cwd=site.root, capture_output=True, text=True, env=build_env()

@@ -4,12 +4,13 @@ archive, tags, related news, sidebar, feeds, sitemap and link-preview metadata."
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 
 import feedparser
 import pytest
-from conftest import Site, article, make_site
+from conftest import Site, article, make_site, png
 
 CATEGORIES = ["Tin hoạt động", "Thông báo", "Xây dựng Đảng"]
 SLUGS = {
@@ -64,14 +65,7 @@ def site25(tmp_path_factory) -> Site:
         ),
     }
     site = make_site(tmp_path_factory.mktemp("news25"), {**corpus(25), **extra}, model=False)
-    # a 1x1 PNG as the featured image
-    site.write(
-        "images/anh.png",
-        bytes.fromhex(
-            "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cf"
-            "c0f01f0005000201ffa6b1b1a50000000049454e44ae426082"
-        ),
-    )
+    site.write("images/anh.png", png(600, 400))  # the featured image
     site.build()
     return site
 
@@ -159,7 +153,9 @@ def test_home_page_blocks(site25: Site) -> None:
     pinned = home.select_one(".portal-home--pinned")
     assert pinned.select_one(".portal-card__title").get_text(strip=True) == "Bài được ghim lên đầu"
     assert pinned.select_one(".portal-card__summary").get_text(strip=True) == "Tóm tắt do biên tập viên viết."
-    assert pinned.select_one(".portal-card__image img")["src"] == "./images/anh.png"
+    thumbnail = pinned.select_one(".portal-card__image img")
+    assert re.fullmatch(r"\./images/anh-[0-9a-f]{10}-600\.webp", thumbnail["src"])
+    assert thumbnail["srcset"].endswith("-600.webp 600w") and thumbnail["loading"] == "lazy"
     latest = [t.get_text(strip=True) for t in home.select(".portal-home--latest .portal-card__title")]
     assert latest[0] == "Bài số 24 về sinh hoạt chi bộ"
     assert "Bài được ghim lên đầu" not in latest
@@ -262,7 +258,8 @@ def test_link_preview_metadata(site25: Site) -> None:
     assert meta["og:type"] == "article"
     assert meta["og:title"] == "Bài được ghim lên đầu"
     assert meta["og:url"] == "https://ctxhdanang.vn/bai-viet/2022/06/bai-duoc-ghim-len-dau/"
-    assert meta["og:image"] == "https://ctxhdanang.vn/images/anh.png"
+    assert re.fullmatch(r"https://ctxhdanang\.vn/images/anh-[0-9a-f]{10}-chia-se\.jpg", meta["og:image"])
+    assert (meta["og:image:width"], meta["og:image:height"]) == ("1200", "630")
     assert meta["og:description"] == "Tóm tắt do biên tập viên viết."
     assert meta["article:published_time"] == "2022-06-01T00:00:00+07:00"
     assert meta["twitter:card"] == "summary_large_image"
@@ -271,7 +268,8 @@ def test_link_preview_metadata(site25: Site) -> None:
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == "Bài được ghim lên đầu"
     assert data["datePublished"] == "2022-06-01T00:00:00+07:00"
-    assert data["image"] == ["https://ctxhdanang.vn/images/anh.png"]
+    assert data["image"] == [meta["og:image"]]
+    assert data["publisher"]["logo"]["url"] == "https://ctxhdanang.vn/assets/portal/logo.png"
 
 
 def test_generated_page_cannot_overwrite_an_editor_page(new_site) -> None:

@@ -187,7 +187,7 @@ def test_body_cache_follows_the_extensions_options() -> None:
     from chibo.render import BodyRenderer
 
     renderer = BodyRenderer()
-    jobs = [("bai-viet/a.md", "bai-viet/2024/01/a/", "## Kết quả\n\nNội dung.")]
+    jobs = [("bai-viet/a.md", "bai-viet/2024/01/a/", "## Kết quả\n\nNội dung.", False)]
     first = renderer.render_all(jobs, {}, ["toc"], {"toc": {"permalink": False}})
     second = renderer.render_all(jobs, {}, ["toc"], {"toc": {"permalink": "#"}})
     assert "headerlink" not in first["bai-viet/a.md"].html

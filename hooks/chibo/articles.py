@@ -18,7 +18,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from .config import Category, PortalConfig
 from .errors import ContentError
-from .links import link_targets
+from .links import image_targets, link_targets
 from .model import BOOLEAN_FIELDS
 from .text import TIMEZONE, clean_text, slugify
 
@@ -93,6 +93,7 @@ class Article:
     scheduled: bool = False  # the editor confirms a date more than a year ahead
     headings: tuple[str, ...] = ()  # text of the body's headings, for search
     links: tuple[str, ...] = ()  # link and image targets in the body, as written
+    images: tuple[str, ...] = ()  # the targets shown as images
     content_hash: str = ""
 
     @cached_property
@@ -336,6 +337,7 @@ def read_article(
         scheduled=flags["scheduled"],
         headings=headings(body),
         links=link_targets(body),
+        images=image_targets(body),
         content_hash=hashlib.sha1(raw).hexdigest(),
     )
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from .articles import Article
 from .errors import ContentError
+from .images import is_raster
 from .links import candidates
 from .text import TIMEZONE
 
@@ -111,7 +112,8 @@ def build_catalog(
 
 def _files_of(article: Article, known: Container[str]) -> set[str]:
     """The files of docs/ an article uses: its featured image and what its body links to."""
-    used = {c for target in article.links for c in candidates(article.src_path, target) if c in known}
+    targets = article.links + article.images
+    used = {c for target in targets for c in candidates(article.src_path, target) if c in known}
     if (image := resolve_image(article, known)) is not None:
         used.add(image)
     return used
@@ -142,3 +144,41 @@ def unpublished_files(
         if private:
             private -= _files_of(article, private)
     return {path for path in private if not path.endswith((".md", ".markdown"))}
+
+
+@dataclass(frozen=True)
+class PhotoPlan:
+    """Which photos the build turns into variants, and which originals stay off the site."""
+
+    shown: dict[str, bool]  # raster files shown as images -> whether a share image is wanted
+    withheld: frozenset[str]  # raster originals not published as they are
+    users: dict[str, tuple[str, int]]  # a shown photo -> (file, line) showing it, for problems
+
+
+def _resolve(src: str, target: str, known: set[str]) -> str | None:
+    return next((c for c in candidates(src, target) if c in known), None)
+
+
+def plan_photos(catalog: Catalog, known: set[str], pages_shown: dict[str, str], linked: set[str]) -> PhotoPlan:
+    """Photos that published articles and pages show are processed (a featured image also gets a
+    share image); an original reaches the site only where something links to it on purpose
+    (`linked`: pages' and settings' links; articles' links are added here). `pages_shown`:
+    photo -> the page showing it."""
+    shown: dict[str, bool] = {}
+    users: dict[str, tuple[str, int]] = {}
+    linked = set(linked)
+    for article in catalog.published.values():
+        featured = catalog.images.get(article.src_path)
+        if featured is not None and featured in known and is_raster(featured):
+            shown[featured] = True
+            users.setdefault(featured, (article.src_path, article.image_line))
+        for target in article.images:
+            if (path := _resolve(article.src_path, target, known)) is not None and is_raster(path):
+                shown.setdefault(path, False)
+                users.setdefault(path, (article.src_path, 1))
+        linked.update(c for target in article.links for c in candidates(article.src_path, target))
+    for path, page in pages_shown.items():
+        if is_raster(path):
+            shown.setdefault(path, False)
+            users.setdefault(path, (page, 1))
+    return PhotoPlan(shown, frozenset(p for p in known if is_raster(p) and p not in linked), users)

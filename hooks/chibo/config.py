@@ -68,6 +68,16 @@ BUTTONS = {
 
 
 @dataclass(frozen=True)
+class Banner:
+    """The header's banner (`extra.portal.banner`): the organisation's logo and name."""
+
+    logo: str = ""  # path under docs/ (a square image); empty: the portal's own emblem
+    lines: tuple[str, ...] = ()  # the name on one or two lines; empty: site_name
+    motto: str = ""
+    short_name: str = ""  # what phones show beside the logo; empty: the last line
+
+
+@dataclass(frozen=True)
 class EditorConfig:
     """The web editor at /admin/ (`extra.portal.editor`)."""
 
@@ -88,6 +98,7 @@ class PortalConfig:
     counter: CounterConfig | None = None
     buttons: tuple[ContactButton, ...] = ()
     editor: EditorConfig = EditorConfig()
+    banner: Banner = Banner()
     _lookup: dict[str, Category] = field(default_factory=dict, compare=False, repr=False)
 
     def find_category(self, value: str) -> Category | None:
@@ -208,6 +219,24 @@ def _buttons(raw: Any, problems: list[ContentError]) -> tuple[ContactButton, ...
     return tuple(buttons)
 
 
+def _banner(raw: Any, problems: list[ContentError]) -> Banner:
+    if not raw:
+        return Banner()
+    if not isinstance(raw, dict):
+        problems.append(_problem("banner", "cần các dòng logo:, name:, motto:, short_name:"))
+        return Banner()
+    name = raw.get("name") or []
+    lines = tuple(_text(line) for line in ([name] if isinstance(name, str) else name) if _text(line))
+    if len(lines) > 2:
+        problems.append(_problem("banner.name", "tên trên biểu ngữ có tối đa hai dòng"))
+    return Banner(
+        logo=_text(raw.get("logo")).lstrip("/"),
+        lines=lines[:2],
+        motto=_text(raw.get("motto")),
+        short_name=_text(raw.get("short_name")),
+    )
+
+
 def _editor(raw: Any, problems: list[ContentError]) -> EditorConfig:
     if not raw:
         return EditorConfig()
@@ -254,6 +283,7 @@ def load_portal_config(extra: dict[str, Any]) -> PortalConfig:
     problems += [_problem(text.split(":", 1)[0], text.split(":", 1)[1].strip()) for text in counter_problems]
     buttons = _buttons(raw.get("buttons"), problems)
     editor = _editor(raw.get("editor"), problems)
+    banner = _banner(raw.get("banner"), problems)
     if problems:
         raise ContentErrors(problems)
     return PortalConfig(
@@ -265,5 +295,6 @@ def load_portal_config(extra: dict[str, Any]) -> PortalConfig:
         counter=counter,
         buttons=buttons,
         editor=editor,
+        banner=banner,
         _lookup=lookup,
     )

@@ -94,7 +94,7 @@ def sitemap(site_url: str, entries: Iterable[SitemapEntry]) -> str:
     return "\n".join(out)
 
 
-def news_article_jsonld(article: Article, site_url: str, site_name: str, image: str | None) -> str:
+def news_article_jsonld(article: Article, site_url: str, site_name: str, image: str | None, logo: str) -> str:
     """JSON-LD NewsArticle, safe to place inside a <script> element."""
     data = {
         "@context": "https://schema.org",
@@ -106,7 +106,7 @@ def news_article_jsonld(article: Article, site_url: str, site_name: str, image: 
         "articleSection": article.category.name,
         "description": article.summary,
         "inLanguage": "vi",
-        "publisher": {"@type": "Organization", "name": site_name},
+        "publisher": {"@type": "Organization", "name": site_name, "logo": {"@type": "ImageObject", "url": logo}},
     }
     if article.author:
         data["author"] = {"@type": "Person", "name": article.author}

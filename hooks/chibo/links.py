@@ -11,19 +11,28 @@ import posixpath
 import re
 from urllib.parse import unquote, urlsplit
 
-# Markdown links and images [text](target "title"); reference definitions [id]: target;
-# src and href attributes of HTML written in the Markdown.
+# Markdown images ![alt](target "title") and <img src>; links [text](target), reference
+# definitions [id]: target and <a href>; MARKDOWN_LINK matches both kinds (chibo check).
+MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_HTML_IMAGE = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 MARKDOWN_LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+# a link that is not an image; its text may itself be an image: [![ảnh](nho.jpg)](goc.jpg)
+_PLAIN_LINK = re.compile(r"(?<!!)\[(?:[^\[\]]|!\[[^\]]*\]\([^)]*\))*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_HTML_HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 _REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)>?", re.MULTILINE)
-_HTML_LINK = re.compile(r"""\b(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 _FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 
 
-def link_targets(markdown: str) -> tuple[str, ...]:
-    """Every link and image target written in a Markdown text, outside fenced code."""
+def image_targets(markdown: str) -> tuple[str, ...]:
+    """The targets shown as images (![…](x), <img src="x">), outside fenced code."""
     text = _FENCE.sub("", markdown)
-    found = MARKDOWN_LINK.findall(text) + _REFERENCE.findall(text) + _HTML_LINK.findall(text)
-    return tuple(dict.fromkeys(found))
+    return tuple(dict.fromkeys(MARKDOWN_IMAGE.findall(text) + _HTML_IMAGE.findall(text)))
+
+
+def link_targets(markdown: str) -> tuple[str, ...]:
+    """The targets of links that are not images ([…](x), [id]: x, <a href="x">), outside fenced code."""
+    text = _FENCE.sub("", markdown)
+    return tuple(dict.fromkeys(_PLAIN_LINK.findall(text) + _REFERENCE.findall(text) + _HTML_HREF.findall(text)))
 
 
 def candidates(src: str, target: str) -> list[str]:

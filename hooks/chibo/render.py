@@ -10,6 +10,7 @@ Bodies are cached by content hash, so an unchanged article is not converted agai
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import posixpath
 import re
@@ -26,6 +27,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from .images import Picture
 from .links import candidates
 
 # A slot's marker: private-use characters (they survive HTML escaping) around a random token
@@ -88,9 +90,14 @@ class Body:
     unresolved: tuple[str, ...]  # relative links that point at no file
 
 
+# Article column: the full width of a phone, about 720 px beside the sidebar on a computer.
+BODY_SIZES = "(min-width: 76.25em) 720px, (min-width: 60em) 70vw, 100vw"
+
+
 class _Links(Treeprocessor):
     """Rewrite relative links and image sources the way MkDocs does: from the source file's
-    folder to the page's URL, `.md` targets to their pages."""
+    folder to the page's URL, `.md` targets to their pages; a processed photo becomes its
+    variants (`srcset`, `sizes`, `width`, `height`), lazy below the fold."""
 
     def __init__(self, md: markdown.Markdown, state: _LinkState):
         super().__init__(md)
@@ -98,6 +105,9 @@ class _Links(Treeprocessor):
 
     def run(self, root: ET.Element) -> None:
         for element in root.iter():
+            if element.tag == "img" and (picture := self.state.picture(element.get("src") or "")) is not None:
+                self._picture(element, picture)
+                continue
             attr = (
                 "href" if element.tag == "a" else "src" if element.tag in ("img", "source", "video", "audio") else None
             )
@@ -105,13 +115,145 @@ class _Links(Treeprocessor):
             if value:
                 element.set(attr, self.state.rewrite(value))
 
+    def _picture(self, element: ET.Element, picture: Picture) -> None:
+        state = self.state
+        default = picture.default
+        element.set("src", relative_url(default.path, state.page_url))
+        element.set("srcset", ", ".join(f"{relative_url(v.path, state.page_url)} {v.width}w" for v in picture.variants))
+        element.set("sizes", BODY_SIZES)
+        element.set("width", str(default.width))
+        element.set("height", str(default.height))
+        if state.eager_first:
+            state.eager_first = False  # the page's first large image: the browser fetches it first
+            element.set("fetchpriority", "high")
+        else:
+            element.set("loading", "lazy")
+        element.set("decoding", "async")
+        # for the gallery viewer: the largest variant and its size
+        element.set("data-portal-full", relative_url(picture.largest.path, state.page_url))
+        element.set("data-portal-size", f"{picture.largest.width}x{picture.largest.height}")
+
+
+_PAGE_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"([^\"]*)\")?\s*\)")
+_PAGE_IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*["'])([^"']+)(["'])""", re.IGNORECASE)
+
+
+def page_images(markdown: str, src_uri: str, page_url: str, pictures: dict[str, Picture]) -> str:
+    """An ordinary page's photos (Markdown images and <img src>) as their variants, before
+    MkDocs renders the page: its original stays off the site."""
+    if not pictures:
+        return markdown
+
+    def picture_of(target: str) -> Picture | None:
+        return next((pictures[c] for c in candidates(src_uri, target) if c in pictures), None)
+
+    def image(match: re.Match[str]) -> str:
+        alt, target, title = match.groups()
+        if (picture := picture_of(target)) is None:
+            return match.group(0)
+        default = picture.default
+        srcset = ", ".join(f"{relative_url(v.path, page_url)} {v.width}w" for v in picture.variants)
+        title_attr = f' title="{html.escape(title)}"' if title else ""
+        return (
+            f'<img src="{relative_url(default.path, page_url)}" srcset="{srcset}" sizes="{BODY_SIZES}" '
+            f'width="{default.width}" height="{default.height}" alt="{html.escape(alt)}"{title_attr} '
+            'loading="lazy" decoding="async">'
+        )
+
+    def img_src(match: re.Match[str]) -> str:
+        picture = picture_of(match.group(2))
+        return (
+            match.group(0)
+            if picture is None
+            else match.expand(rf"\g<1>{relative_url(picture.default.path, page_url)}\3")
+        )
+
+    return _PAGE_IMG_SRC.sub(img_src, _PAGE_IMAGE.sub(image, markdown))
+
+
+class _Figures(Treeprocessor):
+    """A photo with a title (`![mô tả](anh.jpg "Chú thích")`) becomes a figure with its
+    caption; two or more photos in a row (one paragraph, or paragraphs of photos only)
+    become a gallery that opens in a full-screen viewer."""
+
+    def run(self, root: ET.Element) -> None:
+        for parent in list(root.iter()):
+            children = list(parent)
+            groups: list[list[ET.Element]] = []
+            for child in children:
+                if _only_photos(child):
+                    if groups and groups[-1] and children.index(groups[-1][-1]) == children.index(child) - 1:
+                        groups[-1].append(child)
+                    else:
+                        groups.append([child])
+            for group in groups:
+                photos = [img for p in group for img in p if img.tag == "img"]
+                if len(photos) >= 2:
+                    self._replace(parent, group, _gallery(photos))
+                elif photos[0].get("title"):
+                    self._replace(parent, group, _figure(photos[0], link=False))
+        for img in root.iter("img"):  # the viewer's notes, on photos outside a gallery
+            img.attrib.pop("data-portal-full", None)
+            img.attrib.pop("data-portal-size", None)
+
+    @staticmethod
+    def _replace(parent: ET.Element, group: list[ET.Element], new: ET.Element) -> None:
+        index = list(parent).index(group[0])
+        new.tail = group[-1].tail
+        for old in group:
+            parent.remove(old)
+        parent.insert(index, new)
+
+
+def _only_photos(element: ET.Element) -> bool:
+    """A paragraph holding nothing but processed photos."""
+    if element.tag != "p" or (element.text or "").strip() or not len(element):
+        return False
+    return all(c.tag == "img" and c.get("data-portal-full") and not (c.tail or "").strip() for c in element)
+
+
+def _figure(img: ET.Element, link: bool) -> ET.Element:
+    figure = ET.Element("figure", {"class": "portal-figure"})
+    caption = img.attrib.pop("title", "")
+    full, size = img.attrib.pop("data-portal-full", ""), img.attrib.pop("data-portal-size", "")
+    img.tail = None
+    if link:
+        width, _, height = size.partition("x")
+        label = f"Xem ảnh lớn: {img.get('alt') or caption or 'ảnh'}"
+        anchor = ET.SubElement(
+            figure,
+            "a",
+            {"href": full, "data-pswp-width": width, "data-pswp-height": height, "aria-label": label},
+        )
+        anchor.append(img)
+    else:
+        figure.append(img)
+    if caption:
+        ET.SubElement(figure, "figcaption").text = caption
+    return figure
+
+
+def _gallery(photos: list[ET.Element]) -> ET.Element:
+    gallery = ET.Element("div", {"class": "portal-gallery"})
+    for img in photos:
+        img.set("sizes", "(min-width: 60em) 240px, 50vw")
+        gallery.append(_figure(img, link=True))
+    return gallery
+
 
 @dataclass
 class _LinkState:
     targets: dict[str, str]  # source path -> site path, for every file of the site
+    pictures: dict[str, Picture] = field(default_factory=dict)  # docs path -> processed photo
     src_path: str = ""
     page_url: str = ""
+    eager_first: bool = False
     unresolved: list[str] = field(default_factory=list)
+
+    def picture(self, value: str) -> Picture | None:
+        if not self.pictures or value.startswith("/"):
+            return None
+        return next((self.pictures[c] for c in candidates(self.src_path, value) if c in self.pictures), None)
 
     def rewrite(self, value: str) -> str:
         paths = candidates(self.src_path, value)
@@ -137,6 +279,7 @@ class _LinkExtension(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's API
         md.treeprocessors.register(_Links(md, self.state), "portal_links", 0)
+        md.treeprocessors.register(_Figures(md), "portal_figures", -1)
 
 
 # Python-Markdown's own inline patterns, and the characters without which none of them can
@@ -165,6 +308,7 @@ def _safe_treeprocessors() -> dict[str, type]:
         "attr_list": AttrListTreeprocessor,
         "portal_plain_text": _PlainText,
         "portal_links": _Links,
+        "portal_figures": _Figures,
     }
 
 
@@ -222,19 +366,22 @@ class BodyRenderer:
 
     def render_all(
         self,
-        jobs: Iterable[tuple[str, str, str]],  # (src_path, page_url, markdown)
+        jobs: Iterable[tuple[str, str, str, bool]],  # (src_path, page_url, markdown, first photo eager)
         targets: dict[str, str],
         extensions: list[Any],
         configs: dict[str, dict[str, Any]],
+        pictures: dict[str, Picture] | None = None,
     ) -> dict[str, Body]:
+        pictures = pictures or {}
         # the extensions' options too: changing one while `mkdocs serve` runs re-renders every body
         options = json.dumps(configs, sort_keys=True, default=repr)
-        fingerprint = hashlib.sha1(repr((sorted(targets.items()), extensions, options)).encode()).hexdigest()
-        state = _LinkState(targets)
+        shown = sorted((path, picture.default.path) for path, picture in pictures.items())
+        fingerprint = hashlib.sha1(repr((sorted(targets.items()), extensions, options, shown)).encode()).hexdigest()
+        state = _LinkState(targets, pictures)
         md: markdown.Markdown | None = None
         bodies: dict[str, Body] = {}
-        for src_path, page_url, text in jobs:
-            key = hashlib.sha1(f"{fingerprint}\0{page_url}\0{text}".encode()).hexdigest()
+        for src_path, page_url, text, eager in jobs:
+            key = hashlib.sha1(f"{fingerprint}\0{page_url}\0{eager}\0{text}".encode()).hexdigest()
             cached = self._cache.get(src_path)
             if cached and cached[0] == key:
                 bodies[src_path] = cached[1]
@@ -243,7 +390,7 @@ class BodyRenderer:
                 md = markdown.Markdown(
                     extensions=[*extensions, _PlainTextExtension(), _LinkExtension(state)], extension_configs=configs
                 )
-            state.src_path, state.page_url, state.unresolved = src_path, page_url, []
+            state.src_path, state.page_url, state.unresolved, state.eager_first = src_path, page_url, [], eager
             md.reset()
             html = md.convert(text)
             body = Body(html, list(getattr(md, "toc_tokens", [])), tuple(state.unresolved))

@@ -1,13 +1,17 @@
-"""Vendor the web editor (Sveltia CMS) into overrides/admin/, so that /admin/ is served by the
-site itself and no reader or editor's browser fetches it from a CDN.
+"""Vendor the browser code the site serves itself, so that no reader's or editor's browser
+fetches it from a CDN:
 
-    python scripts/vendor_cms.py          # after changing a version below
+- the web editor (Sveltia CMS) into overrides/admin/;
+- the photo gallery's full-screen viewer (PhotoSwipe) into overrides/assets/portal/photoswipe/.
+
+    python scripts/vendor.py          # after changing a version below
 
 It packs the pinned npm packages (npm checks each tarball against the registry's integrity
-hash), copies the CMS script, its one code chunk, the Vietnamese interface strings, the
-licences and the three fonts the interface uses, points the fonts' CDN address at the copies,
-and records every package's integrity, the addresses it changed and every file's SHA-256 in overrides/admin/VENDORED.json
-(tests/test_admin.py checks the files against it).
+hash), copies what the site needs with the licences, and records every package's integrity,
+any address it changed and every file's SHA-256 in a VENDORED.json beside the files
+(tests/test_admin.py and tests/test_photos.py check the files against it). For the editor:
+the CMS script, its one code chunk, the Vietnamese interface strings and the three fonts its
+interface would fetch from a CDN, with the script's font addresses pointed at the copies.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 TARGET = REPO / "overrides/admin"
 CMS = ("@sveltia/cms", "0.221.1")
+GALLERY_TARGET = REPO / "overrides/assets/portal/photoswipe"
+GALLERY = ("photoswipe", "5.4.4")
 # The fonts the CMS's interface asks a CDN for, at the versions of the addresses in its code.
 FONTS = [
     ("@fontsource-variable/source-sans-3", "5.3.0", "source-sans-3:vf@5.3.0/latin-wght-normal.woff2"),
@@ -53,7 +59,33 @@ def pack(name: str, version: str, into: Path) -> tuple[Path, str]:
     return folder / "package", info["integrity"]
 
 
+def record_files(target: Path, record: dict) -> None:
+    for file in sorted(target.rglob("*")):
+        if file.is_file() and file.name != "VENDORED.json":
+            record["files"][file.relative_to(target).as_posix()] = hashlib.sha256(file.read_bytes()).hexdigest()
+    (target / "VENDORED.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    print(f"{len(record['files'])} files in {target.relative_to(REPO)}")
+
+
+def vendor_gallery() -> None:
+    shutil.rmtree(GALLERY_TARGET, ignore_errors=True)
+    GALLERY_TARGET.mkdir(parents=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        package, integrity = pack(*GALLERY, Path(tmp))
+        for name in ("photoswipe-lightbox.esm.min.js", "photoswipe.esm.min.js", "photoswipe.css"):
+            shutil.copy(package / "dist" / name, GALLERY_TARGET / name)
+        shutil.copy(package / "LICENSE", GALLERY_TARGET / "LICENSE.txt")
+    record_files(
+        GALLERY_TARGET, {"packages": {GALLERY[0]: {"version": GALLERY[1], "integrity": integrity}}, "files": {}}
+    )
+
+
 def main() -> None:
+    vendor_editor()
+    vendor_gallery()
+
+
+def vendor_editor() -> None:
     shutil.rmtree(TARGET, ignore_errors=True)
     (TARGET / "chunks").mkdir(parents=True)
     (TARGET / "fonts").mkdir()
@@ -79,11 +111,7 @@ def main() -> None:
             stem = family.split(":")[0].split("@")[0]
             shutil.copy(font / "files" / f"{stem}-{file}", TARGET / f"fonts/{stem}.woff2")
             shutil.copy(font / "LICENSE", TARGET / f"fonts/LICENSE-{stem}.txt")
-    for file in sorted(TARGET.rglob("*")):
-        if file.is_file():
-            record["files"][file.relative_to(TARGET).as_posix()] = hashlib.sha256(file.read_bytes()).hexdigest()
-    (TARGET / "VENDORED.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    print(f"{len(record['files'])} files in {TARGET.relative_to(REPO)}")
+    record_files(TARGET, record)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,257 @@
+"""Photos at build time: phone photos become a few small WebP variants, rotated as the
+phone held them, in sRGB, with every piece of metadata (the GPS position first) dropped.
+
+Pillow (and pillow-heif for iPhone HEIC photos) does the work. Results are kept in a
+store (`.cache/chibo/images/`, which the publishing workflow restores) keyed by the
+photo's content and the settings below, so a warm build encodes only new photos.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import posixpath
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps
+
+# Formats read and re-encoded; SVG and GIF (animation) are published as they are.
+RASTER = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
+WIDTHS = (480, 960, 1600)  # a phone's card, a phone's full width (or a desktop column), a large screen
+QUALITY = 72  # WebP; at these widths the eye does not see the difference with 85, the phone's plan does
+SHARE_SIZE = (1200, 630)  # Facebook, Zalo and Twitter's large preview
+SHARE_QUALITY = 80
+FONT = Path(__file__).with_name("fonts") / "BeVietnamPro-Bold.ttf"
+# Part of every key: changing a setting makes new files rather than reusing old ones.
+SETTINGS = f"v1 webp q{QUALITY} {WIDTHS} share {SHARE_SIZE} q{SHARE_QUALITY}"
+# A phone photo is 12–50 million pixels; refuse what only a forged file would be.
+Image.MAX_IMAGE_PIXELS = 120_000_000
+
+try:  # iPhone photos
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+except ImportError:  # pragma: no cover - pillow-heif is a dependency
+    pass
+
+
+class ImageProblem(Exception):
+    """A photo the build cannot use; the message says why, in Vietnamese."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    path: str  # site path
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A processed photo: its variants, smallest first, and its share image."""
+
+    source: str  # docs path of the original
+    variants: tuple[Variant, ...]
+    share: str = ""  # site path of the 1200×630 JPEG, for link previews
+
+    @property
+    def largest(self) -> Variant:
+        return self.variants[-1]
+
+    @property
+    def default(self) -> Variant:
+        """The `src` for browsers that ignore `srcset`: the phone-width one."""
+        return next((v for v in self.variants if v.width >= 960), self.largest)
+
+    def srcset(self, prefix: str) -> str:
+        return ", ".join(f"{prefix}{v.path} {v.width}w" for v in self.variants)
+
+
+def is_raster(path: str) -> bool:
+    return path.lower().endswith(RASTER)
+
+
+def _names(source: str, digest: str) -> tuple[str, str]:
+    """Site paths are the original's folder and name plus a short content hash: a changed
+    photo gets new addresses, so no browser or CDN ever shows the old one."""
+    stem = posixpath.splitext(source)[0]
+    return f"{stem}-{digest[:10]}", f"{stem}-{digest[:10]}-chia-se.jpg"
+
+
+def _open(data: bytes, width: int) -> Image.Image:
+    """The photo decoded (JPEG at a reduced scale when `width` is still reached), upright, in sRGB."""
+    image = Image.open(io.BytesIO(data))
+    if image.format == "JPEG":
+        # decode at 1/2, 1/4 or 1/8 scale: much faster; a phone held upright stores the width as height
+        turned = image.getexif().get(0x0112) in (5, 6, 7, 8)
+        image.draft("RGB", (1, width) if turned else (width, 1))
+    image.load()
+    icc = image.info.get("icc_profile")
+    image = ImageOps.exif_transpose(image)
+    if image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGBA" if "transparency" in image.info or image.mode in ("LA", "PA") else "RGB")
+    if icc:
+        try:  # phones shoot in Display P3: convert, or the colours fade once the profile is gone
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            image = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode=image.mode)
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass
+    image.info = {}  # nothing of the original's metadata may follow it
+    return image
+
+
+def _encode(image: Image.Image, fmt: str, quality: int) -> bytes:
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        (image if image.mode == "RGB" else image.convert("RGB")).save(out, "JPEG", quality=quality)
+    else:
+        image.save(out, "WEBP", quality=quality, method=4)
+    return out.getvalue()
+
+
+def _share_crop(image: Image.Image) -> Image.Image:
+    return ImageOps.fit(image.convert("RGB"), SHARE_SIZE, Image.Resampling.LANCZOS, centering=(0.5, 0.4))
+
+
+def process(source: str, data: bytes, store: Path, share: bool = False) -> Picture:
+    """The photo's variants (and share image), from the store when already made.
+    Raises ImageProblem for a file that is not a readable photo."""
+    digest = hashlib.sha256(data + SETTINGS.encode()).hexdigest()
+    # the same photo under two names gets two sets of names: one record per (content, name)
+    record = store / f"{hashlib.sha256(f'{digest}{source}'.encode()).hexdigest()}.json"
+    try:
+        cached = json.loads(record.read_text(encoding="utf-8"))
+        picture = Picture(source, tuple(Variant(**v) for v in cached["variants"]), cached["share"])
+        if (not share or picture.share) and all((store / _stored(v.path)).is_file() for v in picture.variants):
+            return picture
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    base, share_path = _names(source, digest)
+    try:
+        image = _open(data, WIDTHS[-1])
+    except Image.DecompressionBombError:
+        raise ImageProblem("ảnh quá lớn (hơn 120 triệu điểm ảnh); hãy thu nhỏ ảnh rồi chép lại") from None
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise ImageProblem(
+            f"không đọc được ảnh ({exc}); tệp có thể bị hỏng hoặc chép chưa hết. Hãy chép lại ảnh gốc "
+            "(JPEG, PNG, WebP hoặc HEIC)."
+        ) from None
+    width, height = image.size
+    widths = sorted({min(w, width) for w in WIDTHS})
+    variants = []
+    store.mkdir(parents=True, exist_ok=True)
+    current = image
+    for w in reversed(widths):  # each from the next larger one: fewer pixels to resample
+        if current.width != w:
+            current = current.resize((w, max(1, round(height * w / width))), Image.Resampling.LANCZOS)
+        variant = Variant(f"{base}-{w}.webp", w, current.height)
+        _atomic_write(store / _stored(variant.path), _encode(current, "WEBP", QUALITY))
+        variants.append(variant)
+    variants.reverse()
+    if share:
+        _atomic_write(store / _stored(share_path), _encode(_share_crop(image), "JPEG", SHARE_QUALITY))
+    picture = Picture(source, tuple(variants), share_path if share else "")
+    _atomic_write(record, json.dumps({"variants": [asdict(v) for v in variants], "share": picture.share}).encode())
+    return picture
+
+
+def _stored(site_path: str) -> str:
+    """A variant's file name in the store (flat: its name already holds the content hash)."""
+    return site_path.replace("/", "__")
+
+
+def stored_file(store: Path, site_path: str) -> Path:
+    return store / _stored(site_path)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Workers may make the same file at once (one photo used by two articles)."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+class ShareCards:
+    """1200×630 preview images for articles without a photo: the site's name and the headline
+    in Be Vietnam Pro (drawn for Vietnamese), on the portal's red. The frame is drawn once and
+    each word once (headlines share most of their syllables), so a card costs about a
+    millisecond; each is made once per headline and kept in the store."""
+
+    def __init__(self, site_name: str, store: Path) -> None:
+        self.store = store
+        self.site_name = site_name
+        self._font = ImageFont.truetype(str(FONT), 58)
+        self._space = self._font.getlength(" ")
+        self._words: dict[str, tuple[Image.Image, int, int, int]] = {}
+        self._frame: Image.Image | None = None
+
+    def _frame_image(self) -> Image.Image:
+        if self._frame is None:
+            image = Image.new("RGB", SHARE_SIZE, (165, 29, 29))
+            draw = ImageDraw.Draw(image)
+            small = ImageFont.truetype(str(FONT), 30)
+            draw.rectangle((0, 520, SHARE_SIZE[0], SHARE_SIZE[1]), fill=(255, 255, 255))
+            draw.polygon(_star(90, 575, 32), fill=(255, 205, 0))
+            draw.text((150, 555), _fit(draw, self.site_name, small, 990), font=small, fill=(120, 20, 20))
+            self._frame = image
+        return self._frame
+
+    def _word(self, word: str) -> tuple[Image.Image, int, int, int]:
+        """The word's mask, its offset from the pen position, and its advance width."""
+        if word not in self._words:
+            left, top, right, bottom = self._font.getbbox(word, anchor="ls")
+            mask = Image.new("L", (max(1, right - left), max(1, bottom - top)))
+            ImageDraw.Draw(mask).text((-left, -top), word, font=self._font, fill=255, anchor="ls")
+            self._words[word] = (mask, left, top, round(self._font.getlength(word)))
+        return self._words[word]
+
+    def card(self, title: str, folder: str) -> tuple[str, str]:
+        """(site path, file name in the store) of the headline's card, made if new."""
+        digest = hashlib.sha256(f"{SETTINGS}\0{self.site_name}\0{title}".encode()).hexdigest()[:16]
+        site_path = f"{folder}chia-se-{digest}.jpg"
+        name = _stored(site_path)
+        if (self.store / name).is_file():
+            return site_path, name
+        lines: list[list[str]] = [[]]
+        width = 0
+        for word in title.split():
+            advance = self._word(word)[3]
+            if lines[-1] and width + self._space + advance > 1080:
+                lines.append([])
+                width = 0
+            width += (self._space if lines[-1] else 0) + advance
+            lines[-1].append(word)
+        lines = lines[:5]
+        image = self._frame_image().copy()
+        top = max(40, (520 - 76 * len(lines)) // 2) + 58
+        for number, words in enumerate(lines):
+            x = 60.0
+            for word in words:
+                mask, left, glyph_top, advance = self._word(word)
+                if x + advance > 1140:
+                    break
+                image.paste((255, 255, 255), (round(x) + left, top + 76 * number + glyph_top), mask)
+                x += advance + self._space
+        self.store.mkdir(parents=True, exist_ok=True)
+        _atomic_write(self.store / name, _encode(image, "JPEG", SHARE_QUALITY))
+        return site_path, name
+
+
+def _fit(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
+    while text and draw.textlength(text, font=font) > width:
+        text = text[:-2].rstrip() + "…"
+    return text
+
+
+def _star(cx: float, cy: float, r: float) -> list[tuple[float, float]]:
+    import math
+
+    points = []
+    for i in range(10):
+        radius = r if i % 2 == 0 else r * 0.382
+        angle = -math.pi / 2 + i * math.pi / 5
+        points.append((cx + radius * math.cos(angle), cy + radius * math.sin(angle)))
+    return points

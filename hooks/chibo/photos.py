@@ -1,0 +1,128 @@
+"""The photo stage of a build: every photo that published articles and pages show, and a
+share image for every published article, made in the build's worker processes through the
+store of `images.py`. Knows nothing of MkDocs: it returns the site paths to publish and the
+stored files they come from."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .articles import Article
+from .catalog import Catalog, PhotoPlan
+from .errors import ContentError
+from .images import ImageProblem, Picture, ShareCards, process, stored_file
+from .render import run_forked, working_on
+
+
+@dataclass
+class PhotoOutput:
+    pictures: dict[str, Picture] = field(default_factory=dict)  # docs path -> its variants
+    shares: dict[str, str] = field(default_factory=dict)  # article's docs path -> share image's site path
+    site_share: str = ""  # the site's own share image, for pages that are not articles
+    files: dict[str, Path] = field(default_factory=dict)  # site path -> file in the store
+    problems: list[ContentError] = field(default_factory=list)
+
+
+def make_photos(
+    plan: PhotoPlan,
+    catalog: Catalog,
+    docs_dir: str,
+    store: Path,
+    site_name: str,
+    workers: int,
+    users: dict[str, tuple[str, int]],
+) -> PhotoOutput:
+    """`users`: a photo -> (article or page, line) that shows it, to name in a problem."""
+    featured = {catalog.images.get(src): src for src in catalog.published if catalog.images.get(src) in plan.shown}
+    jobs: list[tuple[str, str, str]] = [("photo", path, "") for path in sorted(plan.shown)]
+    jobs += [
+        ("card", article.src_path, article.title)
+        for article in catalog.published.values()
+        if article.src_path not in featured.values()
+    ]
+    jobs.append(("card", "", site_name))
+
+    def work(part: list[tuple[str, str, str]]) -> list[tuple[tuple[str, str, str], object]]:
+        cards = ShareCards(site_name, store)
+        out: list[tuple[tuple[str, str, str], object]] = []
+        for job in part:
+            kind, path, title = job
+            if kind == "photo":
+                working_on(f"docs/{path}")
+                try:
+                    with open(os.path.join(docs_dir, path), "rb") as f:
+                        out.append((job, process(path, f.read(), store, share=plan.shown[path])))
+                except ImageProblem as problem:
+                    out.append((job, str(problem)))
+            else:
+                folder = catalog.published[path].url if path else "assets/portal/"
+                out.append((job, cards.card(title, folder)))
+        return out
+
+    output = PhotoOutput()
+    for part in run_forked(work, jobs, workers):
+        for (kind, path, _), result in part:
+            if kind == "card":
+                site_path, name = result  # type: ignore[misc]
+                output.files[site_path] = store / name
+                if path:
+                    output.shares[path] = site_path
+                else:
+                    output.site_share = site_path
+            elif isinstance(result, str):
+                where, line = users.get(path, (path, 1))
+                output.problems.append(ContentError(f"docs/{where}", line, f'ảnh "{path}": {result}'))
+            else:
+                picture: Picture = result  # type: ignore[assignment]
+                output.pictures[path] = picture
+                for variant in picture.variants:
+                    output.files[variant.path] = stored_file(store, variant.path)
+                if picture.share:
+                    output.files[picture.share] = stored_file(store, picture.share)
+    for path, src in featured.items():
+        picture = output.pictures.get(path)
+        if picture is not None and picture.share:
+            output.shares[src] = picture.share
+    return output
+
+
+def share_alt(article: Article) -> str:
+    """What the share image shows, for og:image:alt."""
+    return article.image_alt if article.image else article.title
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A featured image as pages show it: a processed photo's variants, or the file (SVG,
+    GIF) or web address as written."""
+
+    src: str  # site path (or web address) for `src`
+    variants: tuple[tuple[str, int], ...] = ()  # (site path, width), for `srcset`
+    width: int = 0
+    height: int = 0
+
+    @property
+    def external(self) -> bool:
+        return self.src.startswith(("http://", "https://"))
+
+    def url(self, prefix: str) -> str:
+        return self.src if self.external else f"{prefix}/{self.src}"
+
+    def srcset(self, prefix: str) -> str:
+        return ", ".join(f"{prefix}/{path} {width}w" for path, width in self.variants)
+
+
+def featured_images(catalog: Catalog, photos: PhotoOutput) -> dict[str, Shown]:
+    """Each published article's featured image, as pages show it."""
+    shown = {}
+    for src, image in catalog.images.items():
+        picture = photos.pictures.get(image)
+        if picture is None:
+            shown[src] = Shown(image)
+        else:
+            default = picture.default
+            variants = tuple((v.path, v.width) for v in picture.variants)
+            shown[src] = Shown(default.path, variants, default.width, default.height)
+    return shown

@@ -1,0 +1,37 @@
+// Photo galleries of an article (two or more photos in a row): a click, Enter or a tap opens
+// PhotoSwipe's full-screen viewer (arrows and swipe to move, Esc or the close button to
+// leave). Loaded only on pages that have a gallery; without JavaScript each photo's link
+// opens its largest size.
+import PhotoSwipeLightbox from "./photoswipe/photoswipe-lightbox.esm.min.js";
+
+const lightbox = new PhotoSwipeLightbox({
+  gallery: ".portal-gallery",
+  children: "a",
+  pswpModule: () => import("./photoswipe/photoswipe.esm.min.js"),
+  showHideAnimationType: "fade",
+  closeTitle: "Đóng (Esc)",
+  zoomTitle: "Phóng to",
+  arrowPrevTitle: "Ảnh trước",
+  arrowNextTitle: "Ảnh sau",
+  errorMsg: "Không tải được ảnh này.",
+  indexIndicatorSep: " / ",
+});
+lightbox.on("uiRegister", () => {
+  // the photo's caption, read out and shown under it
+  lightbox.pswp.ui.registerElement({
+    name: "portal-caption",
+    order: 9,
+    isButton: false,
+    appendTo: "root",
+    onInit: (element, pswp) => {
+      element.setAttribute("aria-live", "polite");
+      pswp.on("change", () => {
+        const figure = pswp.currSlide.data.element && pswp.currSlide.data.element.closest("figure");
+        const caption = figure && figure.querySelector("figcaption");
+        const img = figure && figure.querySelector("img");
+        element.textContent = (caption && caption.textContent) || (img && img.alt) || "";
+      });
+    },
+  });
+});
+lightbox.init();
