@@ -181,7 +181,10 @@ def on_files(files: Files, config: Any) -> Files:
     listings = build_listings(index, state.portal)
     linked, pages_shown = _used_outside_articles(files, article_files, config)
     private = unpublished_files(articles, catalog, known, linked | set(pages_shown))
-    plan = plan_photos(catalog, known - private, pages_shown, linked)
+    # the editors' files only: the theme's own images (favicon, …) are not photos to process
+    docs_dir = os.path.abspath(config.docs_dir)
+    editors = {f.src_uri for f in files if f.src_dir and os.path.abspath(f.src_dir) == docs_dir}
+    plan = plan_photos(catalog, editors - private, pages_shown, linked)
     store = cache_dir(os.path.dirname(config.config_file_path)) / "images"
     photos = make_photos(plan, catalog, config.docs_dir, store, config.site_name, _workers(), plan.users)
     errors.extend(photos.problems)

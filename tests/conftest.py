@@ -53,6 +53,29 @@ def png(width: int = 40, height: int = 30, colour: tuple[int, int, int] = (165, 
     return out.getvalue()
 
 
+def phone_photo(
+    width: int = 4032, height: int = 3024, rotation: int = 6, colour: tuple[int, int, int] = (40, 90, 160)
+) -> bytes:
+    """A JPEG as a phone writes it: stored landscape with an EXIF rotation, a GPS position,
+    and enough detail (a gradient with noise) to weigh what a photo weighs."""
+    import io
+
+    from PIL import Image
+
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    overlay = Image.new("RGB", (width, height), colour)
+    image = Image.blend(image, overlay, 0.5)
+    noise = Image.effect_noise((width // 4, height // 4), 48).resize((width, height)).convert("RGB")
+    image = Image.blend(image, noise, 0.3)
+    exif = Image.Exif()
+    exif[0x0112] = rotation
+    exif[0x8825] = {1: "N", 2: (16.0, 3.0, 36.0), 3: "E", 4: (108.0, 13.0, 12.0)}  # GPSInfo
+    exif[0x010F] = "Điện thoại"  # Make
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90, exif=exif)
+    return out.getvalue()
+
+
 @dataclass
 class Site:
     root: Path

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import MODEL_URL, REPO, Site, article, make_site, served
+from conftest import MODEL_URL, REPO, Site, article, make_site, phone_photo, served
 
 VNU = REPO / "node_modules/vnu-jar/build/dist/vnu.jar"
 AXE = REPO / "node_modules/axe-core/axe.min.js"
@@ -32,6 +32,7 @@ PAGES = [
     "luu-tru/2024/",
     "the/",
     "tac-gia/van-chau/",
+    "bai-viet/2024/03/hoi-nghi-co-anh/",  # featured photo, a captioned figure, a gallery
 ]
 
 
@@ -54,6 +55,15 @@ def site(tmp_path_factory) -> Site:
         )
         for i in range(12)
     }
+    files["bai-viet/2024/anh.md"] = article(
+        "Hội nghị có ảnh",
+        "2024-03-05",
+        "Tin hoạt động",
+        image="anh/0.jpg",
+        image_caption="Toàn cảnh hội nghị",
+        body='Hội nghị diễn ra sáng nay.\n\n![Phát biểu](anh/1.jpg "Phát biểu")\n\n![Biểu quyết](anh/2.jpg)\n![Lưu niệm](anh/3.jpg)',
+    )
+    files.update({f"bai-viet/2024/anh/{n}.jpg": phone_photo(1200, 900) for n in range(4)})
     built = make_site(tmp_path_factory.mktemp("quality"), files, configure=_configure)
     built.build()
     return built

@@ -151,7 +151,8 @@ class PhotoPlan:
     """Which photos the build turns into variants, and which originals stay off the site."""
 
     shown: dict[str, bool]  # raster files shown as images -> whether a share image is wanted
-    withheld: frozenset[str]  # raster originals not published as they are
+    linked: frozenset[str]  # raster originals linked on purpose: published cleaned of metadata
+    withheld: frozenset[str]  # every raster original: none is published as it is
     users: dict[str, tuple[str, int]]  # a shown photo -> (file, line) showing it, for problems
 
 
@@ -161,7 +162,7 @@ def _resolve(src: str, target: str, known: set[str]) -> str | None:
 
 def plan_photos(catalog: Catalog, known: set[str], pages_shown: dict[str, str], linked: set[str]) -> PhotoPlan:
     """Photos that published articles and pages show are processed (a featured image also gets a
-    share image); an original reaches the site only where something links to it on purpose
+    share image); an original reaches the site, without its metadata, only where something links to it on purpose
     (`linked`: pages' and settings' links; articles' links are added here). `pages_shown`:
     photo -> the page showing it."""
     shown: dict[str, bool] = {}
@@ -181,4 +182,5 @@ def plan_photos(catalog: Catalog, known: set[str], pages_shown: dict[str, str], 
         if is_raster(path):
             shown.setdefault(path, False)
             users.setdefault(path, (page, 1))
-    return PhotoPlan(shown, frozenset(p for p in known if is_raster(p) and p not in linked), users)
+    rasters = frozenset(p for p in known if is_raster(p))
+    return PhotoPlan(shown, rasters & linked, rasters, users)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .articles import ARTICLES_DIR, Article, read_article
@@ -15,15 +16,24 @@ from .links import MARKDOWN_LINK, candidates
 from .project import Project
 
 _FENCE = re.compile(r"^(```|~~~)")
+_IMAGE_ALT = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)")
 _DOC_SUFFIXES = (".md", ".markdown")
 
 
-def check_project(project: Project) -> list[ContentError]:
+@dataclass
+class Report:
+    problems: list[ContentError] = field(default_factory=list)  # stop publishing
+    warnings: list[ContentError] = field(default_factory=list)  # said, but publishing goes on
+
+
+def check_project(project: Project) -> Report:
     errors: list[ContentError] = []
+    report = Report()
     try:
         portal = project.portal()
     except ContentErrors as exc:
-        return exc.errors  # without a valid configuration the articles cannot be judged
+        report.problems = exc.errors  # without a valid configuration the articles cannot be judged
+        return report
     docs = project.docs
     files = {p.relative_to(docs).as_posix(): p for p in docs.rglob("*") if p.is_file()}
     articles: dict[str, Article] = {}
@@ -38,14 +48,18 @@ def check_project(project: Project) -> list[ContentError]:
                 errors += result
             else:
                 articles[src] = result
-        errors += _text_problems(shown, src, raw, files)
+        errors += _text_problems(shown, src, raw, files, report.warnings)
     # drafts and scheduled articles are checked like the others
     catalog = build_catalog(articles, now_in_vietnam(), set(files), project.shown(docs), check_held_back=True)
     errors += catalog.errors + catalog.far_future
-    return sorted(set(errors))
+    report.problems = sorted(set(errors))
+    report.warnings.sort()
+    return report
 
 
-def _text_problems(shown: str, src: str, raw: bytes, files: dict[str, Path]) -> list[ContentError]:
+def _text_problems(
+    shown: str, src: str, raw: bytes, files: dict[str, Path], warnings: list[ContentError]
+) -> list[ContentError]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -67,6 +81,17 @@ def _text_problems(shown: str, src: str, raw: bytes, files: dict[str, Path]) -> 
             )
         if in_code:
             continue
+        for alt, target in _IMAGE_ALT.findall(line):
+            if not alt.strip():
+                warnings.append(
+                    ContentError(
+                        shown,
+                        number,
+                        f'cảnh báo: ảnh "{target}" chưa có mô tả; hãy viết mô tả ngắn trong ngoặc vuông, '
+                        f"ví dụ ![Đồng chí Bí thư phát biểu]({target}), để người khiếm thị dùng trình đọc "
+                        "màn hình biết ảnh có gì.",
+                    )
+                )
         for target in MARKDOWN_LINK.findall(line):
             if (problem := _link_problem(src, target, files)) is not None:
                 problems.append(ContentError(shown, number, problem))

@@ -161,9 +161,12 @@ def _new(project: Project, portal: PortalConfig, args: argparse.Namespace) -> in
 
 
 def _check(project: Project, github: bool = False) -> int:
-    problems = check_project(project)
+    report = check_project(project)
+    problems = report.problems
     for problem in problems:
         print(problem)
+    for warning in report.warnings:
+        print(warning)
     if github:
         _report_to_github(problems)
     if problems:

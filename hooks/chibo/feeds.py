@@ -108,8 +108,12 @@ def news_article_jsonld(article: Article, site_url: str, site_name: str, image: 
         "inLanguage": "vi",
         "publisher": {"@type": "Organization", "name": site_name, "logo": {"@type": "ImageObject", "url": logo}},
     }
-    if article.author:
-        data["author"] = {"@type": "Person", "name": article.author}
+    # without a byline the organisation speaks for the article, as Google's guidelines allow
+    data["author"] = (
+        {"@type": "Person", "name": article.author}
+        if article.author
+        else {"@type": "Organization", "name": site_name, "url": site_url}
+    )
     if image:
         data["image"] = [absolute(site_url, image)]
     if article.tags:

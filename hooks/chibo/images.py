@@ -158,6 +158,35 @@ def process(source: str, data: bytes, store: Path, share: bool = False) -> Pictu
     return picture
 
 
+def clean_original(source: str, data: bytes, store: Path) -> str:
+    """An original that something links to on purpose, published under its own name at full
+    size but upright and without its metadata (no GPS position ever leaves the phone's photo).
+    Returns the file's name in the store."""
+    digest = hashlib.sha256(data + SETTINGS.encode() + b"original").hexdigest()
+    name = f"{digest[:32]}-{posixpath.basename(source)}"
+    if (store / name).is_file():
+        return name
+    try:
+        image = _open(data, 1 << 30)
+        fmt = Image.open(io.BytesIO(data)).format or "JPEG"
+    except Image.DecompressionBombError:
+        raise ImageProblem("ảnh quá lớn (hơn 120 triệu điểm ảnh); hãy thu nhỏ ảnh rồi chép lại") from None
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise ImageProblem(f"không đọc được ảnh ({exc}); tệp có thể bị hỏng hoặc chép chưa hết") from None
+    out = io.BytesIO()
+    if fmt == "PNG":
+        image.save(out, "PNG", optimize=True)
+    elif fmt == "WEBP":
+        image.save(out, "WEBP", quality=90)
+    elif fmt in ("HEIF", "HEIC", "AVIF"):
+        image.save(out, "HEIF" if fmt != "AVIF" else "AVIF", quality=90)
+    else:
+        image.convert("RGB").save(out, "JPEG", quality=92)
+    store.mkdir(parents=True, exist_ok=True)
+    _atomic_write(store / name, out.getvalue())
+    return name
+
+
 def _stored(site_path: str) -> str:
     """A variant's file name in the store (flat: its name already holds the content hash)."""
     return site_path.replace("/", "__")

@@ -12,7 +12,7 @@ from pathlib import Path
 from .articles import Article
 from .catalog import Catalog, PhotoPlan
 from .errors import ContentError
-from .images import ImageProblem, Picture, ShareCards, process, stored_file
+from .images import ImageProblem, Picture, ShareCards, clean_original, process, stored_file
 from .render import run_forked, working_on
 
 
@@ -37,6 +37,7 @@ def make_photos(
     """`users`: a photo -> (article or page, line) that shows it, to name in a problem."""
     featured = {catalog.images.get(src): src for src in catalog.published if catalog.images.get(src) in plan.shown}
     jobs: list[tuple[str, str, str]] = [("photo", path, "") for path in sorted(plan.shown)]
+    jobs += [("original", path, "") for path in sorted(plan.linked)]
     jobs += [
         ("card", article.src_path, article.title)
         for article in catalog.published.values()
@@ -49,13 +50,17 @@ def make_photos(
         out: list[tuple[tuple[str, str, str], object]] = []
         for job in part:
             kind, path, title = job
-            if kind == "photo":
+            if kind in ("photo", "original"):
                 working_on(f"docs/{path}")
                 try:
                     with open(os.path.join(docs_dir, path), "rb") as f:
-                        out.append((job, process(path, f.read(), store, share=plan.shown[path])))
+                        data = f.read()
+                    if kind == "photo":
+                        out.append((job, process(path, data, store, share=plan.shown[path])))
+                    else:
+                        out.append((job, clean_original(path, data, store)))
                 except ImageProblem as problem:
-                    out.append((job, str(problem)))
+                    out.append((job, problem))
             else:
                 folder = catalog.published[path].url if path else "assets/portal/"
                 out.append((job, cards.card(title, folder)))
@@ -71,9 +76,11 @@ def make_photos(
                     output.shares[path] = site_path
                 else:
                     output.site_share = site_path
-            elif isinstance(result, str):
+            elif isinstance(result, ImageProblem):
                 where, line = users.get(path, (path, 1))
                 output.problems.append(ContentError(f"docs/{where}", line, f'ảnh "{path}": {result}'))
+            elif kind == "original":
+                output.files[path] = store / str(result)
             else:
                 picture: Picture = result  # type: ignore[assignment]
                 output.pictures[path] = picture

@@ -9,6 +9,7 @@ const lightbox = new PhotoSwipeLightbox({
   children: "a",
   pswpModule: () => import("./photoswipe/photoswipe.esm.min.js"),
   showHideAnimationType: "fade",
+  bgOpacity: 1,
   closeTitle: "Đóng (Esc)",
   zoomTitle: "Phóng to",
   arrowPrevTitle: "Ảnh trước",
