@@ -16,6 +16,8 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -51,37 +53,48 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
+@contextmanager
+def serve_gzipped(directory: str | Path) -> Iterator[str]:
+    """`directory` on 127.0.0.1, text gzipped as GitHub Pages serves it; yields the base URL."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+
+
+def scores(url: str, out: Path) -> list[int]:
+    """Lighthouse's four scores (mobile) for one page."""
+    report = out / "lighthouse.json"
+    subprocess.run(
+        [
+            str(LIGHTHOUSE),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={report}",
+            f"--chrome-flags={FLAGS}",
+            "--only-categories=performance,accessibility,best-practices,seo",
+        ],
+        check=True,
+        env={**os.environ, "CHROME_PATH": CHROMIUM},
+    )
+    categories = json.loads(report.read_text(encoding="utf-8"))["categories"]
+    return [
+        round(100 * (categories[c]["score"] or 0)) for c in ("performance", "accessibility", "best-practices", "seo")
+    ]
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as out:
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", out], cwd=REPO, env=env, check=True)
-        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=out))
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
-        base = f"http://127.0.0.1:{httpd.server_address[1]}/"
-        print("| page | performance | accessibility | best practices | SEO |")
-        print("| --- | ---: | ---: | ---: | ---: |")
-        for name, path in PAGES.items():
-            report = Path(out) / "lighthouse.json"
-            subprocess.run(
-                [
-                    str(LIGHTHOUSE),
-                    base + path,
-                    "--quiet",
-                    "--output=json",
-                    f"--output-path={report}",
-                    f"--chrome-flags={FLAGS}",
-                    "--only-categories=performance,accessibility,best-practices,seo",
-                ],
-                check=True,
-                env={**env, "CHROME_PATH": CHROMIUM},
-            )
-            categories = json.loads(report.read_text(encoding="utf-8"))["categories"]
-            scores = [
-                round(100 * (categories[c]["score"] or 0))
-                for c in ("performance", "accessibility", "best-practices", "seo")
-            ]
-            print(f"| {name} | " + " | ".join(map(str, scores)) + " |")
-        httpd.shutdown()
+        with serve_gzipped(out) as base:
+            print("| page | performance | accessibility | best practices | SEO |")
+            print("| --- | ---: | ---: | ---: | ---: |")
+            for name, path in PAGES.items():
+                print(f"| {name} | " + " | ".join(map(str, scores(base + path, Path(out)))) + " |")
 
 
 if __name__ == "__main__":

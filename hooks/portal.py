@@ -268,7 +268,7 @@ def _used_outside_articles(files: Files, article_files: dict[str, Any], config: 
                     shown.setdefault(candidate, file.src_uri)
     assert state.portal is not None
     named = [config.theme.get("logo"), config.theme.get("favicon"), *config.extra_css, *config.extra_javascript]
-    named.append(state.portal.banner.logo)
+    named += [state.portal.banner.logo, *(link.image for link in state.portal.links)]
     linked.update(str(getattr(name, "path", name)).lstrip("/") for name in named if name)
     return linked, shown
 

@@ -150,15 +150,24 @@ def test_eleven_articles_two_pages_in_one_category(tmp_path_factory) -> None:
 
 def test_home_page_blocks(site25: Site) -> None:
     home = site25.html("")
-    pinned = home.select_one(".portal-home--pinned")
-    assert pinned.select_one(".portal-card__title").get_text(strip=True) == "Bài được ghim lên đầu"
-    assert pinned.select_one(".portal-card__summary").get_text(strip=True) == "Tóm tắt do biên tập viên viết."
-    thumbnail = pinned.select_one(".portal-card__image img")
-    assert re.fullmatch(r"\./images/anh-[0-9a-f]{10}-600\.webp", thumbnail["src"])
-    assert thumbnail["srcset"].endswith("-600.webp 600w") and thumbnail["loading"] == "lazy"
+    # one h1, for screen readers: the banner shows the name, the page does not repeat it
+    assert [h.get_text(strip=True) for h in home.select("h1")] == ["Chi bộ Trung tâm Công tác xã hội thành phố Đà Nẵng"]
+    assert "portal-sr-only" in home.select_one("h1")["class"]
+    # the lead story: the pinned one, with its photo large and eager, and its summary
+    lead = home.select_one(".portal-lead.portal-home--pinned .portal-lead__story")
+    assert lead.select_one(".portal-card__title").get_text(strip=True) == "Bài được ghim lên đầu"
+    assert lead.select_one(".portal-card__summary").get_text(strip=True) == "Tóm tắt do biên tập viên viết."
+    photo = lead.select_one(".portal-card__image img")
+    assert re.fullmatch(r"\./images/anh-[0-9a-f]{10}-600\.webp", photo["src"])
+    assert photo["srcset"].endswith("-600.webp 600w") and photo["fetchpriority"] == "high"
+    # the next four beside it, then the other latest stories, newest first, none twice
+    beside = [t.get_text(strip=True) for t in home.select(".portal-cards--next .portal-card__title")]
     latest = [t.get_text(strip=True) for t in home.select(".portal-home--latest .portal-card__title")]
-    assert latest[0] == "Bài số 24 về sinh hoạt chi bộ"
-    assert "Bài được ghim lên đầu" not in latest
+    assert beside[0] == "Bài số 24 về sinh hoạt chi bộ" and len(beside) == 4
+    assert latest[0] == "Bài số 20 về sinh hoạt chi bộ" and "Bài được ghim lên đầu" not in beside + latest
+    assert len(set(beside + latest)) == len(beside + latest) == 12
+    # articles without a photo get a tidy text card, not a hole
+    assert home.select(".portal-card--text") and not home.select(".portal-card--text .portal-card__image")
     blocks = [b.select_one("h2").get_text(strip=True) for b in home.select(".portal-home--category")]
     assert blocks == ["Tin hoạt động", "Thông báo", "Xây dựng Đảng", "Văn bản"]
     more = home.select(".portal-home--category .portal-more a")

@@ -48,6 +48,7 @@ class Contact:
 class Link:
     title: str
     url: str
+    image: str = ""  # a banner image under docs/, shown instead of the title (which becomes its alt)
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ def _links(raw: Any, problems: list[ContentError]) -> tuple[Link, ...]:
         if not isinstance(item, dict) or not item.get("title") or not item.get("url"):
             problems.append(_problem("links", f"mỗi liên kết cần 'title' và 'url', không đọc được: {item!r}"))
             continue
-        links.append(Link(_text(item["title"]), str(item["url"]).strip()))
+        links.append(Link(_text(item["title"]), str(item["url"]).strip(), _text(item.get("image")).lstrip("/")))
     return tuple(links)
 
 

@@ -167,7 +167,7 @@ class Home:
     blocks: list[HomeBlock]
 
 
-def build_home(index: SiteIndex, config: PortalConfig, latest: int = 6, per_block: int = 5) -> Home:
+def build_home(index: SiteIndex, config: PortalConfig, latest: int = 12, per_block: int = 5) -> Home:
     pinned_paths = {a.src_path for a in index.pinned}
     rest = [a for a in index.newest[: latest + len(pinned_paths)] if a.src_path not in pinned_paths]
     blocks = [HomeBlock(c.name, c.url, index.categories[c.slug].articles[:per_block]) for c in config.categories]
