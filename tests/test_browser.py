@@ -104,3 +104,52 @@ def test_pagination_works_with_the_keyboard(page, server) -> None:
     page.wait_for_url(server + "thong-bao/trang/2/")
     assert page.locator('.portal-pager [aria-current="page"]').inner_text() == "2"
     assert page.locator(".portal-cards > li").count() == 3
+
+
+def test_banner_and_front_page_layout(browser, tmp_path) -> None:
+    """The banner's name on a computer, the logo and short name on a phone; no navigation
+    column; the lead story's photo beside the next stories on a computer, above them on a phone."""
+    from conftest import phone_photo, png
+
+    def configure(config: dict) -> None:
+        portal = config["extra"]["portal"]
+        portal["banner"] = {
+            "name": ["Đảng bộ thành phố Đà Nẵng", "Chi bộ Trung tâm Công tác xã hội"],
+            "motto": "Đoàn kết – Kỷ cương",
+            "short_name": "Chi bộ CTXH",
+            "logo": "images/logo.png",
+        }
+        portal["links"] = [{"title": "Báo Nhân Dân", "url": "https://nhandan.vn", "image": "images/nhandan.png"}]
+
+    files = {
+        "bai-viet/a.md": article("Bài có ảnh lớn", "2025-05-02", "Tin hoạt động", image="a.jpg"),
+        "bai-viet/a.jpg": phone_photo(1600, 1200),
+        **{f"bai-viet/b{i}.md": article(f"Bài số {i}", f"2025-04-{i + 1:02d}", "Thông báo") for i in range(5)},
+        "images/logo.png": png(96, 96),
+        "images/nhandan.png": png(300, 80),
+    }
+    site = make_site(tmp_path / "banner", files, configure=configure)
+    site.build()
+    with served(site.out) as base:
+        for width, shown, hidden in (
+            (1280, "Chi bộ Trung tâm Công tác xã hội", "Chi bộ CTXH"),
+            (360, "Chi bộ CTXH", "Đoàn kết"),
+        ):
+            context = browser.new_context(viewport={"width": width, "height": 800})
+            page = context.new_page()
+            page.goto(base)
+            banner = page.locator(".portal-banner")
+            assert page.get_by_text(shown, exact=True).first.is_visible()
+            assert not banner.get_by_text(hidden).first.is_visible()
+            assert banner.locator("img").get_attribute("src").endswith("images/logo.png")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            lead = page.locator(".portal-lead__image img").bounding_box()
+            beside = page.locator(".portal-cards--next li").first.bounding_box()
+            if width == 1280:
+                assert not page.locator(".md-sidebar--primary").is_visible()
+                assert beside["x"] > lead["x"] + lead["width"] - 1  # side by side
+            else:
+                assert beside["y"] > lead["y"] + lead["height"] - 1  # one above the other
+            link = page.get_by_role("link", name="Báo Nhân Dân")
+            assert link.locator("img").count() == 1
+            context.close()
