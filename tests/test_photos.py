@@ -70,7 +70,7 @@ def test_every_photo_is_a_set_of_variants_with_dimensions(site: Site) -> None:
     assert featured["fetchpriority"] == "high" and "loading" not in featured.attrs
     assert all(img["loading"] == "lazy" for img in body)
     # rotated as the phone was held: stored 2400×1800 with EXIF rotation 6, shown upright
-    assert (int(featured["width"]), int(featured["height"])) == (960, 1280)
+    assert (int(featured["width"]), int(featured["height"])) == (800, 1067)
 
 
 def test_no_metadata_and_no_original_reaches_the_site(site: Site) -> None:
@@ -174,7 +174,7 @@ def test_a_warm_build_encodes_nothing_again(tmp_path: Path) -> None:
     site.build()
     store = site.root / ".cache/chibo/images"
     before = {p.name: p.stat().st_mtime_ns for p in store.iterdir()}
-    assert len([n for n in before if n.endswith(".webp")]) == 2  # 480 and 900 (upright, it is 900 wide)
+    assert len([n for n in before if n.endswith(".webp")]) == 3  # 360, 800 and 900 (upright, it is 900 wide)
     site.build()
     assert {p.name: p.stat().st_mtime_ns for p in store.iterdir()} == before
     # a new photo adds its own files and leaves the others alone
@@ -207,7 +207,7 @@ def test_iphone_heic_photos_are_read(tmp_path: Path) -> None:
     out = io.BytesIO()
     Image.new("RGB", (1000, 750), (30, 120, 60)).save(out, "HEIF")
     picture = process("bai-viet/a/anh.heic", out.getvalue(), tmp_path)
-    assert [v.width for v in picture.variants] == [480, 960, 1000]
+    assert [v.width for v in picture.variants] == [360, 800, 1000]
     with pytest.raises(ImageProblem):
         process("bai-viet/a/hong.heic", out.getvalue()[:300], tmp_path)
 

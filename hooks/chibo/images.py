@@ -20,8 +20,10 @@ from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps
 
 # Formats read and re-encoded; SVG and GIF (animation) are published as they are.
 RASTER = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
-WIDTHS = (480, 960, 1600)  # a phone's card, a phone's full width (or a desktop column), a large screen
-QUALITY = 72  # WebP; at these widths the eye does not see the difference with 85, the phone's plan does
+# A card or a gallery thumbnail; a phone's full width at 2× (390 × 2, 412 × 1.75) or a desktop
+# column; a phone at 3× or a large screen. Measured in bench/photos.py against the budgets.
+WIDTHS = (360, 800, 1280)
+QUALITY = 65  # WebP; at these widths the eye does not see the difference with 85, the phone's plan does
 SHARE_SIZE = (1200, 630)  # Facebook, Zalo and Twitter's large preview
 SHARE_QUALITY = 80
 FONT = Path(__file__).with_name("fonts") / "BeVietnamPro-Bold.ttf"
@@ -64,7 +66,7 @@ class Picture:
     @property
     def default(self) -> Variant:
         """The `src` for browsers that ignore `srcset`: the phone-width one."""
-        return next((v for v in self.variants if v.width >= 960), self.largest)
+        return next((v for v in self.variants if v.width >= 800), self.largest)
 
     def srcset(self, prefix: str) -> str:
         return ", ".join(f"{prefix}{v.path} {v.width}w" for v in self.variants)

@@ -236,7 +236,7 @@ def _figure(img: ET.Element, link: bool) -> ET.Element:
 def _gallery(photos: list[ET.Element]) -> ET.Element:
     gallery = ET.Element("div", {"class": "portal-gallery"})
     for img in photos:
-        img.set("sizes", "(min-width: 60em) 240px, 50vw")
+        img.set("sizes", "(min-width: 60em) 240px, 45vw")  # two columns on a phone
         gallery.append(_figure(img, link=True))
     return gallery
 
