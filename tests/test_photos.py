@@ -273,3 +273,33 @@ def test_structured_data_checker_finds_no_failure(site: Site, url: str) -> None:
     output = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
     assert result.returncode == 0 and re.search(r"Failed: 0\b", output), output[-3000:]
     assert "NewsArticle" in output and "Facebook - 100%" in output
+
+
+def test_large_originals_are_reported_and_shrunk_in_place(tmp_path: Path) -> None:
+    site = make_site(
+        tmp_path / "p",
+        {
+            "bai-viet/2024/a.md": article("Bài", "2024-05-01", "Thông báo", image="anh.jpg"),
+            "bai-viet/2024/anh.jpg": phone_photo(),  # 4032×3024, 2.4 MB, GPS
+            "bai-viet/2024/nho.png": png(),
+        },
+    )
+
+    def chibo(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "chibo.cli", *args], cwd=site.root, capture_output=True, text=True, env=build_env()
+        )
+
+    check = chibo("check")
+    assert check.returncode == 0  # a warning: publishing does not wait for it
+    assert "docs/bai-viet/2024/anh.jpg:1: cảnh báo: ảnh gốc cạnh dài 4032 điểm ảnh, còn vị trí GPS" in check.stdout
+    assert "chibo shrink" in check.stdout and "nho.png" not in check.stdout
+    shrunk = chibo("shrink")
+    assert shrunk.returncode == 0 and "docs/bai-viet/2024/anh.jpg: 2.4 MB → 0." in shrunk.stdout
+    with Image.open(site.docs / "bai-viet/2024/anh.jpg") as image:
+        assert image.format == "JPEG" and image.size == (1500, 2000)  # upright, 2,000 px at most
+        assert not image.getexif()
+    assert (site.docs / "bai-viet/2024/anh.jpg").stat().st_size < 600_000  # a noisy worst case: 0.56 MB
+    assert "cảnh báo" not in chibo("check").stdout
+    assert "Không có ảnh nào cần thu nhỏ" in chibo("shrink").stderr
+    site.build()  # the shrunk photo is still a photo the build reads

@@ -12,6 +12,7 @@ from pathlib import Path
 from .articles import ARTICLES_DIR, Article, read_article
 from .catalog import build_catalog, now_in_vietnam
 from .errors import ContentError, ContentErrors
+from .images import is_raster, needs_shrinking
 from .links import MARKDOWN_LINK, candidates
 from .project import Project
 
@@ -38,6 +39,15 @@ def check_project(project: Project) -> Report:
     files = {p.relative_to(docs).as_posix(): p for p in docs.rglob("*") if p.is_file()}
     articles: dict[str, Article] = {}
     for src, path in sorted(files.items()):
+        if is_raster(src) and (why := needs_shrinking(path)):
+            report.warnings.append(
+                ContentError(
+                    f"{project.shown(docs)}/{src}",
+                    1,
+                    f"cảnh báo: ảnh gốc {why}; hãy chạy chibo shrink để thu nhỏ (còn khoảng 0,3–0,6 MB, "
+                    "bỏ vị trí GPS) trước khi đưa vào kho, để kho không phình to.",
+                )
+            )
         if not src.endswith(_DOC_SUFFIXES):
             continue
         raw = path.read_bytes()

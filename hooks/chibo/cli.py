@@ -16,6 +16,7 @@ from .check import check_project
 from .config import PortalConfig
 from .counter import diagnose
 from .errors import ContentError, ContentErrors
+from .images import is_raster, needs_shrinking, shrink
 from .importer import import_page, pages_in
 from .model import FIELDS, NEW_ARTICLE_FIELDS
 from .project import NotAProject, Project, find_project
@@ -27,6 +28,7 @@ HELP = """Công cụ cho biên tập viên cổng thông tin chi bộ.
   chibo check                                           kiểm tra toàn bộ nội dung
   chibo import trang-cu.html thu-muc/                   chuyển bài từ trang cũ
   chibo counter                                         kiểm tra bộ đếm lượt truy cập
+  chibo shrink                                          thu nhỏ ảnh gốc quá lớn trong docs/
 """
 
 
@@ -88,6 +90,13 @@ def _parser() -> argparse.ArgumentParser:
         add_help=False,
     )
     counter.add_argument("-h", "--help", action="help", help="hiện hướng dẫn")
+    shrink_cmd = commands.add_parser(
+        "shrink",
+        help="thu nhỏ ảnh gốc (quá 3 MB, quá 2.500 điểm ảnh hoặc còn vị trí GPS) ngay tại chỗ",
+        add_help=False,
+    )
+    shrink_cmd.add_argument("-h", "--help", action="help", help="hiện hướng dẫn")
+    shrink_cmd.add_argument("paths", nargs="*", metavar="ĐƯỜNG_DẪN", help="tệp ảnh hoặc thư mục (mặc định: docs/)")
     return parser
 
 
@@ -103,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "check":
         return _check(project, args.github)
+    if args.command == "shrink":
+        return _shrink(project, [Path(p) for p in args.paths] or [project.docs])
     try:
         portal = project.portal()
     except ContentErrors as exc:
@@ -196,6 +207,31 @@ def _report_to_github(problems: list[ContentError]) -> None:
         lines = ["## Kiểm tra nội dung: không có lỗi"]
     with open(summary, "a", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n\n")
+
+
+def _shrink(project: Project, paths: list[Path]) -> int:
+    """Shrink originals in place: upright, at most 2,000 px a side, no metadata. A file is
+    replaced only once its smaller copy is written whole."""
+    files = [p for path in paths for p in ([path] if path.is_file() else sorted(path.rglob("*"))) if is_raster(p.name)]
+    changed = failed = 0
+    for file in files:
+        why = needs_shrinking(file)
+        if not why:
+            continue
+        before = file.stat().st_size
+        try:
+            smaller = shrink(file.read_bytes())
+        except (OSError, ValueError, SyntaxError) as exc:
+            print(f"{project.shown(file)}: không đọc được ảnh ({exc}); bỏ qua", file=sys.stderr)
+            failed += 1
+            continue
+        temporary = file.with_name(f".{file.name}.thu-nho")
+        temporary.write_bytes(smaller)
+        os.replace(temporary, file)
+        changed += 1
+        print(f"{project.shown(file)}: {before / 1e6:.1f} MB → {len(smaller) / 1e6:.2f} MB ({why})")
+    print(f"Đã thu nhỏ {changed} ảnh." if changed else "Không có ảnh nào cần thu nhỏ.", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _import(project: Project, portal: PortalConfig, args: argparse.Namespace) -> int:

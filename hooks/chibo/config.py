@@ -7,6 +7,7 @@ from typing import Any
 
 from .counter import CounterConfig, load_counter_config
 from .errors import ContentError, ContentErrors
+from .images import ORIGINAL_MAX
 from .text import fold, nfc, slugify
 
 CONFIG_FILE = "mkdocs.yml"
@@ -86,7 +87,7 @@ class EditorConfig:
     branch: str = "main"
     approval: bool = True  # editors' articles become pull requests that a maintainer publishes
     auth_url: str = ""  # the organisation's OAuth authenticator; empty: sign-in with a token only
-    media_max: int = 2000  # photos are resized on upload to at most this many pixels a side
+    media_max: int = ORIGINAL_MAX  # photos are resized on upload to at most this many pixels a side
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,11 @@ RASTER = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
 # column; a phone at 3× or a large screen. Measured in bench/photos.py against the budgets.
 WIDTHS = (360, 800, 1280)
 QUALITY = 65  # WebP; at these widths the eye does not see the difference with 85, the phone's plan does
+# Originals kept in the repository: a photo over WARN_BYTES or WARN_SIDE is reported by
+# `chibo check`; `chibo shrink` and the web editor bring it to at most ORIGINAL_MAX a side.
+ORIGINAL_MAX = 2000
+WARN_BYTES = 3_000_000
+WARN_SIDE = 2500
 SHARE_SIZE = (1200, 630)  # Facebook, Zalo and Twitter's large preview
 SHARE_QUALITY = 80
 FONT = Path(__file__).with_name("fonts") / "BeVietnamPro-Bold.ttf"
@@ -187,6 +192,44 @@ def clean_original(source: str, data: bytes, store: Path) -> str:
     store.mkdir(parents=True, exist_ok=True)
     _atomic_write(store / name, out.getvalue())
     return name
+
+
+def needs_shrinking(path: Path) -> str:
+    """Why an original should be shrunk before it goes into the repository ("" if it need not):
+    too heavy, too large, or carrying a GPS position. Reads the file's header only."""
+    try:
+        size = path.stat().st_size
+        with Image.open(path) as image:
+            side = max(image.size)
+            gps = bool(image.getexif().get_ifd(0x8825))
+    except (OSError, ValueError, SyntaxError):
+        return ""  # unreadable: the build says so
+    reasons = []
+    if size > WARN_BYTES:
+        reasons.append(f"nặng {size / 1e6:.1f} MB")
+    if side > WARN_SIDE:
+        reasons.append(f"cạnh dài {side} điểm ảnh")
+    if gps:
+        reasons.append("còn vị trí GPS")
+    return ", ".join(reasons)
+
+
+def shrink(data: bytes) -> bytes:
+    """The original upright, at most ORIGINAL_MAX a side, without metadata, in its own format
+    (HEIC becomes HEIC again). About 300–550 kB for a phone photo (JPEG at quality 78)."""
+    fmt = Image.open(io.BytesIO(data)).format or "JPEG"
+    image = _open(data, ORIGINAL_MAX)
+    image.thumbnail((ORIGINAL_MAX, ORIGINAL_MAX), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    if fmt == "PNG":
+        image.save(out, "PNG", optimize=True)
+    elif fmt == "WEBP":
+        image.save(out, "WEBP", quality=85)
+    elif fmt in ("HEIF", "HEIC"):
+        image.save(out, "HEIF", quality=80)
+    else:
+        image.convert("RGB").save(out, "JPEG", quality=78, optimize=True)
+    return out.getvalue()
 
 
 def _stored(site_path: str) -> str:
