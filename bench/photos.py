@@ -133,6 +133,12 @@ def build_budget(n: int) -> None:
         image.save(path.with_suffix(".jpg"), "JPEG", quality=85)
         text = path.read_text(encoding="utf-8").replace("---\n", f"---\nimage: {path.stem}.jpg\n", 1)
         path.write_text(text, encoding="utf-8")
+    # the site as a repository, as the publishing workflow checks it out
+    for site in (root / "plain", root / "photos"):
+        git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.org", "-C", str(site)]
+        subprocess.run([*git, "init", "-q"], check=True)
+        subprocess.run([*git, "add", "-A"], check=True)
+        subprocess.run([*git, "commit", "-qm", "bench"], check=True)
     cache = {"CHIBO_CACHE_DIR": str(root / "cache")}
     without = build(plain, {"CHIBO_CACHE_DIR": str(root / "cache-plain")})
     cold = build(config, cache)

@@ -33,7 +33,9 @@ from chibo.index import SiteIndex, build_index
 from chibo.links import candidates, image_targets, link_targets
 from chibo.listings import Home, Listing, build_home, build_listings
 from chibo.photos import PhotoOutput, Shown, featured_images, make_photos, share_alt
+from chibo.photos import publish as publish_photos
 from chibo.render import (
+    BODY_SIZES,
     BodyRenderer,
     Shell,
     fix_markup,
@@ -244,7 +246,9 @@ def on_files(files: Files, config: Any) -> Files:
         for f in kept
         if f.is_documentation_page() and not f.generated_by and f.src_uri not in article_files and f.url != ""
     ]
-    kept += [File.generated(config, path, abs_src_path=str(stored)) for path, stored in photos.files.items()]
+    # originals linked on purpose are files of the site (links to them resolve); the variants
+    # and share images are linked into the site in on_post_build
+    kept += [File.generated(config, path, abs_src_path=str(stored)) for path, stored in photos.originals.items()]
     state.photos = photos
     state.featured = featured_images(catalog, photos)
     files = Files(kept)
@@ -327,6 +331,7 @@ def on_env(env: Any, config: Any, files: Files) -> Any:
         portal=state.portal,
         portal_index=state.index,
         portal_featured=state.featured,
+        body_sizes=BODY_SIZES,
         site_share=absolute(config.site_url, state.photos.site_share) if state.photos.site_share else "",
         portal_logo=_logo(config),
         content_errors=[str(e) for e in state.errors],
@@ -604,6 +609,7 @@ def on_post_build(config: Any) -> None:
     if not ok:
         raise PluginError(f"Không tạo được chỉ mục tìm kiếm:\n{output}")
     log.debug(f"portal: search index ({INDEX_DIR}/) written in {seconds:.2f} s")
+    publish_photos(state.photos.files, config.site_dir)
     _write_admin(config)
     # MkDocs' own compressed copy lists pages without our dates: drop it rather than disagree.
     gz = os.path.join(site_dir, "sitemap.xml.gz")

@@ -303,3 +303,29 @@ def test_large_originals_are_reported_and_shrunk_in_place(tmp_path: Path) -> Non
     assert "cảnh báo" not in chibo("check").stdout
     assert "Không có ảnh nào cần thu nhỏ" in chibo("shrink").stderr
     site.build()  # the shrunk photo is still a photo the build reads
+
+
+def test_photos_are_keyed_by_their_git_id(tmp_path: Path) -> None:
+    """Committed photos are found in the store by the id Git already has for them; the same
+    photo outside Git gets the same key, so a checkout and a copy share the store."""
+    from chibo.images import content_id
+    from chibo.photos import git_content_ids
+
+    data = phone_photo(800, 600)
+    folder = tmp_path / "docs/bai-viet"
+    folder.mkdir(parents=True)
+    (folder / "a.jpg").write_bytes(data)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(tmp_path)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "ảnh"], check=True)
+    blob = subprocess.run([*git, "hash-object", "docs/bai-viet/a.jpg"], capture_output=True, text=True).stdout.strip()
+    assert content_id(data) == blob
+    assert git_content_ids(str(tmp_path / "docs"), {"bai-viet/a.jpg"}) == {"bai-viet/a.jpg": blob}
+    (folder / "a.jpg").write_bytes(phone_photo(800, 600, colour=(1, 2, 3)))  # changed, not committed
+    assert git_content_ids(str(tmp_path / "docs"), {"bai-viet/a.jpg"}) == {}
+    # with the id known, a photo already in the store is not read at all
+    store = tmp_path / "store"
+    first = process("bai-viet/a.jpg", data, store)
+    again = process("bai-viet/a.jpg", lambda: pytest.fail("read again"), store, known=content_id(data))
+    assert again == first

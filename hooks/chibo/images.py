@@ -13,6 +13,7 @@ import io
 import json
 import os
 import posixpath
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -123,10 +124,22 @@ def _share_crop(image: Image.Image) -> Image.Image:
     return ImageOps.fit(image.convert("RGB"), SHARE_SIZE, Image.Resampling.LANCZOS, centering=(0.5, 0.4))
 
 
-def process(source: str, data: bytes, store: Path, share: bool = False) -> Picture:
-    """The photo's variants (and share image), from the store when already made.
-    Raises ImageProblem for a file that is not a readable photo."""
-    digest = hashlib.sha256(data + SETTINGS.encode()).hexdigest()
+def content_id(data: bytes) -> str:
+    """What a photo's files are keyed by: Git's id of the same content (a blob's SHA-1), so that
+    the ids Git already holds for committed photos can be used without reading them."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def process(
+    source: str, data: bytes | Callable[[], bytes], store: Path, share: bool = False, known: str = ""
+) -> Picture:
+    """The photo's variants (and share image), from the store when already made. `data` may be
+    a function that reads the file, called only when `known` (the content's id, from Git) is not
+    given or the photo is not in the store yet. Raises ImageProblem for an unreadable photo."""
+    if not known:
+        data = data() if callable(data) else data
+        known = content_id(data)
+    digest = hashlib.sha256(f"{known}{SETTINGS}".encode()).hexdigest()
     # the same photo under two names gets two sets of names: one record per (content, name)
     record = store / f"{hashlib.sha256(f'{digest}{source}'.encode()).hexdigest()}.json"
     try:
@@ -137,6 +150,7 @@ def process(source: str, data: bytes, store: Path, share: bool = False) -> Pictu
     except (OSError, ValueError, KeyError, TypeError):
         pass
     base, share_path = _names(source, digest)
+    data = data() if callable(data) else data
     try:
         image = _open(data, WIDTHS[-1])
     except Image.DecompressionBombError:

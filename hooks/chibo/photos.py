@@ -5,7 +5,10 @@ stored files they come from."""
 
 from __future__ import annotations
 
+import functools
 import os
+import shutil
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +24,8 @@ class PhotoOutput:
     pictures: dict[str, Picture] = field(default_factory=dict)  # docs path -> its variants
     shares: dict[str, str] = field(default_factory=dict)  # article's docs path -> share image's site path
     site_share: str = ""  # the site's own share image, for pages that are not articles
-    files: dict[str, Path] = field(default_factory=dict)  # site path -> file in the store
+    files: dict[str, Path] = field(default_factory=dict)  # site path -> file in the store (variants, share images)
+    originals: dict[str, Path] = field(default_factory=dict)  # linked originals, cleaned: docs path -> stored file
     problems: list[ContentError] = field(default_factory=list)
 
 
@@ -52,13 +56,13 @@ def make_photos(
             kind, path, title = job
             if kind in ("photo", "original"):
                 working_on(f"docs/{path}")
+                file = os.path.join(docs_dir, path)
                 try:
-                    with open(os.path.join(docs_dir, path), "rb") as f:
-                        data = f.read()
                     if kind == "photo":
-                        out.append((job, process(path, data, store, share=plan.shown[path])))
+                        read = functools.partial(_read, file)
+                        out.append((job, process(path, read, store, plan.shown[path], known.get(path, ""))))
                     else:
-                        out.append((job, clean_original(path, data, store)))
+                        out.append((job, clean_original(path, _read(file), store)))
                 except ImageProblem as problem:
                     out.append((job, problem))
             else:
@@ -67,6 +71,7 @@ def make_photos(
         return out
 
     output = PhotoOutput()
+    known = git_content_ids(docs_dir, set(plan.shown))
     for part in run_forked(work, jobs, workers):
         for (kind, path, _), result in part:
             if kind == "card":
@@ -80,7 +85,7 @@ def make_photos(
                 where, line = users.get(path, (path, 1))
                 output.problems.append(ContentError(f"docs/{where}", line, f'ảnh "{path}": {result}'))
             elif kind == "original":
-                output.files[path] = store / str(result)
+                output.originals[path] = store / str(result)
             else:
                 picture: Picture = result  # type: ignore[assignment]
                 output.pictures[path] = picture
@@ -93,6 +98,54 @@ def make_photos(
         if picture is not None and picture.share:
             output.shares[src] = picture.share
     return output
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def git_content_ids(docs_dir: str, paths: set[str]) -> dict[str, str]:
+    """Git's ids of the photos whose committed content is what is on disk: a warm build then
+    finds them in the store without reading or hashing them. Empty outside a Git checkout."""
+    if not paths:
+        return {}
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-s", "-z", "--", "."], cwd=docs_dir, capture_output=True, timeout=30, check=True
+        ).stdout
+        changed = subprocess.run(
+            ["git", "ls-files", "-m", "-z", "--", "."], cwd=docs_dir, capture_output=True, timeout=30, check=True
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    modified = {p.decode("utf-8", "replace") for p in changed.split(b"\0") if p}
+    ids = {}
+    for entry in listed.split(b"\0"):
+        meta, _, name = entry.partition(b"\t")
+        path = name.decode("utf-8", "replace")
+        if path in paths and path not in modified and len(meta.split()) == 3:
+            ids[path] = meta.split()[1].decode()
+    return ids
+
+
+def publish(files: dict[str, Path], site_dir: str) -> None:
+    """Put the photos' files into the site as hard links to the store: a warm build then costs
+    one link a file, not a copy of every photo (the store and site/ share the project's disk).
+    A copy where a link cannot be made (another disk, as `mkdocs serve`'s temporary folder)."""
+    made: set[str] = set()
+    for site_path, stored in files.items():
+        target = os.path.join(site_dir, site_path)
+        folder = os.path.dirname(target)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        if os.path.lexists(target):
+            os.unlink(target)
+        try:
+            os.link(stored, target)
+        except OSError:
+            shutil.copyfile(stored, target)
 
 
 def share_alt(article: Article) -> str:
