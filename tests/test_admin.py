@@ -219,6 +219,11 @@ def test_an_editor_writes_an_article_with_a_photo(browser, repository: Site, tmp
             page.wait_for_timeout(200)
             if title.input_value() == "Đảng bộ tổ chức sinh hoạt chuyên đề":
                 break
+        # the categories offered are exactly mkdocs.yml's
+        group = page.locator('[data-key-path="category"]')
+        assert group.get_by_role("radio").count() == 4
+        for name in ("Tin hoạt động", "Thông báo", "Xây dựng Đảng", "Văn bản"):
+            assert group.get_by_role("radio", name=name, exact=True).count() == 1
         page.get_by_role("radio", name="Thông báo").click()
         page.get_by_role("textbox", name="Tác giả", exact=True).fill("Lê Thị Đào")
         page.get_by_role("textbox", name="Giá trị của mục").first.fill("sinh hoạt chi bộ")

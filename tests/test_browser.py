@@ -60,7 +60,14 @@ def test_print_button_prints_the_article_alone(page, server) -> None:
     page.emulate_media(media="print")
     assert page.locator("h1").is_visible()
     assert page.locator(".portal-article__body").is_visible()
-    for chrome in (".md-header", ".portal-actions", ".portal-breadcrumb", ".portal-sidebar", ".md-tabs"):
+    for chrome in (
+        ".md-header",
+        ".portal-banner",
+        ".portal-actions",
+        ".portal-breadcrumb",
+        ".portal-sidebar",
+        ".md-tabs",
+    ):
         assert not page.locator(chrome).first.is_visible(), chrome
 
 
