@@ -32,7 +32,7 @@ from chibo.feeds import SitemapEntry, absolute, news_article_jsonld, rss, sitema
 from chibo.index import SiteIndex, build_index
 from chibo.links import candidates, image_targets, link_targets
 from chibo.listings import Home, Listing, build_home, build_listings
-from chibo.photos import PhotoOutput, Shown, featured_images, make_photos, share_alt
+from chibo.photos import PhotoOutput, Shown, addressed_at, featured_images, make_photos, share_alt
 from chibo.photos import publish as publish_photos
 from chibo.render import (
     BODY_SIZES,
@@ -46,6 +46,7 @@ from chibo.render import (
     working_on,
 )
 from chibo.search import INDEX_DIR, SearchRecord, article_record, page_record, write_index
+from chibo.storage import write_manifest
 from chibo.text import clean_text, format_day, format_number, slugify, slugify_anchor
 from mkdocs.commands.build import get_context
 from mkdocs.exceptions import PluginError
@@ -189,6 +190,8 @@ def on_files(files: Files, config: Any) -> Files:
     plan = plan_photos(catalog, editors - private, pages_shown, linked)
     store = cache_dir(os.path.dirname(config.config_file_path)) / "images"
     photos = make_photos(plan, catalog, config.docs_dir, store, config.site_name, _workers(), plan.users)
+    if state.portal.storage is not None:  # pages point at the storage; `chibo upload` sends the files
+        photos = addressed_at(photos, state.portal.storage.public_url)
     errors.extend(photos.problems)
 
     kept = []
@@ -609,7 +612,10 @@ def on_post_build(config: Any) -> None:
     if not ok:
         raise PluginError(f"Không tạo được chỉ mục tìm kiếm:\n{output}")
     log.debug(f"portal: search index ({INDEX_DIR}/) written in {seconds:.2f} s")
-    publish_photos(state.photos.files, config.site_dir)
+    if state.portal.storage is None:
+        publish_photos(state.photos.files, config.site_dir)
+    else:
+        write_manifest(cache_dir(os.path.dirname(config.config_file_path)), state.photos.files)
     _write_admin(config)
     # MkDocs' own compressed copy lists pages without our dates: drop it rather than disagree.
     gz = os.path.join(site_dir, "sitemap.xml.gz")

@@ -218,6 +218,9 @@ def test_publishing_checks_content_and_never_waits_for_the_test_suite() -> None:
     check = next(i for i, run in enumerate(runs) if "chibo check --github" in run)
     build = next(i for i, run in enumerate(runs) if "mkdocs build --strict" in run)
     assert check < build
+    # photos on object storage are uploaded after the build and before anything is deployed
+    upload = next(i for i, run in enumerate(runs) if run.strip() == "chibo upload")
+    assert build < upload < len(runs) and "upload-pages-artifact" in str(_steps(publish)[upload + 2 :])
     on = publish[True]  # YAML 1.1 reads the key "on" as True
     assert on["push"]["branches"] == ["main"] and "workflow_dispatch" in on
     crons = [entry["cron"] for entry in on["schedule"]]

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from .articles import PLACEHOLDER, parse_date
+from .cache import cache_dir
 from .catalog import now_in_vietnam
 from .check import check_project
 from .config import PortalConfig
@@ -20,6 +21,7 @@ from .images import is_raster, needs_shrinking, shrink
 from .importer import import_page, pages_in
 from .model import FIELDS, NEW_ARTICLE_FIELDS
 from .project import NotAProject, Project, find_project
+from .storage import read_manifest, upload
 from .text import nfc, slugify
 
 HELP = """Công cụ cho biên tập viên cổng thông tin chi bộ.
@@ -29,6 +31,7 @@ HELP = """Công cụ cho biên tập viên cổng thông tin chi bộ.
   chibo import trang-cu.html thu-muc/                   chuyển bài từ trang cũ
   chibo counter                                         kiểm tra bộ đếm lượt truy cập
   chibo shrink                                          thu nhỏ ảnh gốc quá lớn trong docs/
+  chibo upload [--dry-run]                              tải ảnh của lần xây dựng lên kho đối tượng
 """
 
 
@@ -96,6 +99,11 @@ def _parser() -> argparse.ArgumentParser:
         add_help=False,
     )
     shrink_cmd.add_argument("-h", "--help", action="help", help="hiện hướng dẫn")
+    upload_cmd = commands.add_parser(
+        "upload", help="tải lên kho đối tượng các ảnh mà lần xây dựng vừa rồi cần và kho chưa có", add_help=False
+    )
+    upload_cmd.add_argument("-h", "--help", action="help", help="hiện hướng dẫn")
+    upload_cmd.add_argument("--dry-run", action="store_true", help="chỉ liệt kê, không tải lên")
     shrink_cmd.add_argument("paths", nargs="*", metavar="ĐƯỜNG_DẪN", help="tệp ảnh hoặc thư mục (mặc định: docs/)")
     return parser
 
@@ -119,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     except ContentErrors as exc:
         print(exc.report(), file=sys.stderr)
         return 1
+    if args.command == "upload":
+        return _upload(project, portal, args.dry_run)
     if args.command == "counter":
         ok, lines = diagnose(portal.counter, os.environ.get("GOATCOUNTER_TOKEN", "").strip(), now_in_vietnam())
         print("\n".join(lines))
@@ -232,6 +242,27 @@ def _shrink(project: Project, paths: list[Path]) -> int:
         print(f"{project.shown(file)}: {before / 1e6:.1f} MB → {len(smaller) / 1e6:.2f} MB ({why})")
     print(f"Đã thu nhỏ {changed} ảnh." if changed else "Không có ảnh nào cần thu nhỏ.", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _upload(project: Project, portal: PortalConfig, dry_run: bool) -> int:
+    """Send the photos of the last build to the object storage; 1 (publishing stops) on any problem."""
+    if portal.storage is None:
+        print("Không dùng kho đối tượng (extra.portal.images.storage): ảnh nằm trong trang, không có gì để tải lên.")
+        return 0
+    try:
+        files = read_manifest(cache_dir(project.root))
+    except (OSError, ValueError):
+        print("Lỗi: chưa có danh sách ảnh: hãy chạy mkdocs build trước chibo upload.", file=sys.stderr)
+        return 1
+    result = upload(portal.storage, files, dry_run)
+    if result.problem:
+        print(f"Lỗi: {result.problem}", file=sys.stderr)
+        return 1
+    for key in result.missing:
+        print(f"{'sẽ tải lên' if dry_run else 'đã tải lên'}: {key}")
+    verb = "Sẽ tải lên" if dry_run else "Đã tải lên"
+    print(f"{verb} {len(result.missing)} tệp; {len(files) - len(result.missing)} tệp kho đã có.", file=sys.stderr)
+    return 0
 
 
 def _import(project: Project, portal: PortalConfig, args: argparse.Namespace) -> int:

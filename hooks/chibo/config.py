@@ -80,6 +80,16 @@ class Banner:
 
 
 @dataclass(frozen=True)
+class Storage:
+    """Object storage for photos (`extra.portal.images.storage`), S3-compatible."""
+
+    endpoint: str  # https://<account>.r2.cloudflarestorage.com, https://s3.<region>.amazonaws.com, …
+    bucket: str
+    public_url: str  # where readers fetch the files, e.g. https://anh.ctxhdanang.vn (a CDN in front)
+    region: str = "auto"
+
+
+@dataclass(frozen=True)
 class EditorConfig:
     """The web editor at /admin/ (`extra.portal.editor`)."""
 
@@ -101,6 +111,7 @@ class PortalConfig:
     buttons: tuple[ContactButton, ...] = ()
     editor: EditorConfig = EditorConfig()
     banner: Banner = Banner()
+    storage: Storage | None = None
     _lookup: dict[str, Category] = field(default_factory=dict, compare=False, repr=False)
 
     def find_category(self, value: str) -> Category | None:
@@ -221,6 +232,23 @@ def _buttons(raw: Any, problems: list[ContentError]) -> tuple[ContactButton, ...
     return tuple(buttons)
 
 
+def _storage(raw: Any, problems: list[ContentError]) -> Storage | None:
+    if not raw:
+        return None
+    if not isinstance(raw, dict):
+        problems.append(_problem("images.storage", "cần các dòng endpoint:, bucket:, public_url:"))
+        return None
+    values = {key: _text(raw.get(key)).rstrip("/") for key in ("endpoint", "bucket", "public_url")}
+    for key, value in values.items():
+        if not value:
+            problems.append(_problem(f"images.storage.{key}", "thiếu; xem README, mục lưu ảnh trên kho đối tượng"))
+        elif key != "bucket" and not value.startswith(("https://", "http://")):
+            problems.append(_problem(f"images.storage.{key}", f'"{value}" phải bắt đầu bằng https://'))
+    if any(not v for v in values.values()):
+        return None
+    return Storage(**values, region=_text(raw.get("region")) or "auto")
+
+
 def _banner(raw: Any, problems: list[ContentError]) -> Banner:
     if not raw:
         return Banner()
@@ -286,6 +314,9 @@ def load_portal_config(extra: dict[str, Any]) -> PortalConfig:
     buttons = _buttons(raw.get("buttons"), problems)
     editor = _editor(raw.get("editor"), problems)
     banner = _banner(raw.get("banner"), problems)
+    storage = _storage(
+        (raw.get("images") or {}).get("storage") if isinstance(raw.get("images"), dict) else None, problems
+    )
     if problems:
         raise ContentErrors(problems)
     return PortalConfig(
@@ -298,5 +329,6 @@ def load_portal_config(extra: dict[str, Any]) -> PortalConfig:
         buttons=buttons,
         editor=editor,
         banner=banner,
+        storage=storage,
         _lookup=lookup,
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 from .articles import Article
 from .catalog import Catalog, PhotoPlan
 from .errors import ContentError
-from .images import ImageProblem, Picture, ShareCards, clean_original, process, stored_file
+from .images import ImageProblem, Picture, ShareCards, Variant, clean_original, process, stored_file
 from .render import run_forked, working_on
 
 
@@ -171,7 +171,26 @@ class Shown:
         return self.src if self.external else f"{prefix}/{self.src}"
 
     def srcset(self, prefix: str) -> str:
-        return ", ".join(f"{prefix}/{path} {width}w" for path, width in self.variants)
+        return ", ".join(f"{path if '://' in path else f'{prefix}/{path}'} {width}w" for path, width in self.variants)
+
+
+def addressed_at(output: PhotoOutput, public_url: str) -> PhotoOutput:
+    """The same photos, addressed at the object storage's public address: pages, feeds and link
+    previews point there, and `files` becomes what to upload (nothing of it goes into site/)."""
+
+    def url(path: str) -> str:
+        return f"{public_url}/{path}" if path else ""
+
+    pictures = {
+        source: Picture(
+            picture.source,
+            tuple(Variant(url(v.path), v.width, v.height) for v in picture.variants),
+            url(picture.share),
+        )
+        for source, picture in output.pictures.items()
+    }
+    shares = {src: url(path) for src, path in output.shares.items()}
+    return PhotoOutput(pictures, shares, url(output.site_share), output.files, output.originals, output.problems)
 
 
 def featured_images(catalog: Catalog, photos: PhotoOutput) -> dict[str, Shown]:

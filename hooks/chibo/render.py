@@ -41,7 +41,10 @@ def slot(name: str) -> str:
 
 
 def relative_url(target: str, page_url: str) -> str:
-    """URL of site path `target` relative to the page at `page_url` (both without a leading '/')."""
+    """URL of site path `target` relative to the page at `page_url` (both without a leading '/');
+    a web address (a photo on object storage) as it is."""
+    if target.startswith(("https://", "http://")):
+        return target
     base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url) + "/"
     rel = posixpath.relpath("/" + target, "/" + base)
     if (target.endswith("/") or target == "") and not rel.endswith("/"):
