@@ -17,7 +17,7 @@ from .check import check_project
 from .config import PortalConfig
 from .counter import diagnose
 from .errors import ContentError, ContentErrors
-from .images import is_raster, needs_shrinking, shrink
+from .images import ImageProblem, atomic_write, is_raster, needs_shrinking, shrink
 from .importer import import_page, pages_in
 from .model import FIELDS, NEW_ARTICLE_FIELDS
 from .project import NotAProject, Project, find_project
@@ -99,12 +99,12 @@ def _parser() -> argparse.ArgumentParser:
         add_help=False,
     )
     shrink_cmd.add_argument("-h", "--help", action="help", help="hiện hướng dẫn")
+    shrink_cmd.add_argument("paths", nargs="*", metavar="ĐƯỜNG_DẪN", help="tệp ảnh hoặc thư mục (mặc định: docs/)")
     upload_cmd = commands.add_parser(
         "upload", help="tải lên kho đối tượng các ảnh mà lần xây dựng vừa rồi cần và kho chưa có", add_help=False
     )
     upload_cmd.add_argument("-h", "--help", action="help", help="hiện hướng dẫn")
     upload_cmd.add_argument("--dry-run", action="store_true", help="chỉ liệt kê, không tải lên")
-    shrink_cmd.add_argument("paths", nargs="*", metavar="ĐƯỜNG_DẪN", help="tệp ảnh hoặc thư mục (mặc định: docs/)")
     return parser
 
 
@@ -231,13 +231,11 @@ def _shrink(project: Project, paths: list[Path]) -> int:
         before = file.stat().st_size
         try:
             smaller = shrink(file.read_bytes())
-        except (OSError, ValueError, SyntaxError) as exc:
-            print(f"{project.shown(file)}: không đọc được ảnh ({exc}); bỏ qua", file=sys.stderr)
+        except (ImageProblem, OSError) as exc:
+            print(f"{project.shown(file)}: bỏ qua, {exc}", file=sys.stderr)
             failed += 1
             continue
-        temporary = file.with_name(f".{file.name}.thu-nho")
-        temporary.write_bytes(smaller)
-        os.replace(temporary, file)
+        atomic_write(file, smaller)
         changed += 1
         print(f"{project.shown(file)}: {before / 1e6:.1f} MB → {len(smaller) / 1e6:.2f} MB ({why})")
     print(f"Đã thu nhỏ {changed} ảnh." if changed else "Không có ảnh nào cần thu nhỏ.", file=sys.stderr)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import os
 import posixpath
 from collections.abc import Callable
@@ -74,9 +75,6 @@ class Picture:
         """The `src` for browsers that ignore `srcset`: the phone-width one."""
         return next((v for v in self.variants if v.width >= 800), self.largest)
 
-    def srcset(self, prefix: str) -> str:
-        return ", ".join(f"{prefix}{v.path} {v.width}w" for v in self.variants)
-
 
 def is_raster(path: str) -> bool:
     return path.lower().endswith(RASTER)
@@ -109,6 +107,33 @@ def _open(data: bytes, width: int) -> Image.Image:
             pass
     image.info = {}  # nothing of the original's metadata may follow it
     return image
+
+
+def _decode(data: bytes, width: int) -> tuple[Image.Image, str]:
+    """`_open`, and the file's format; ImageProblem in Vietnamese for what is not a readable photo."""
+    try:
+        return _open(data, width), Image.open(io.BytesIO(data)).format or "JPEG"
+    except Image.DecompressionBombError:
+        raise ImageProblem("ảnh quá lớn (hơn 120 triệu điểm ảnh); hãy thu nhỏ ảnh rồi chép lại") from None
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise ImageProblem(
+            f"không đọc được ảnh ({exc}); tệp có thể bị hỏng hoặc chép chưa hết. Hãy chép lại ảnh gốc "
+            "(JPEG, PNG, WebP hoặc HEIC)."
+        ) from None
+
+
+def _save_like(image: Image.Image, fmt: str, quality: dict[str, int]) -> bytes:
+    """The image in the format it came in (HEIC stays HEIC), at `quality` for that format."""
+    out = io.BytesIO()
+    if fmt == "PNG":
+        image.save(out, "PNG", optimize=True)
+    elif fmt == "WEBP":
+        image.save(out, "WEBP", quality=quality["WEBP"])
+    elif fmt in ("HEIF", "HEIC"):
+        image.save(out, "HEIF", quality=quality["HEIF"])
+    else:
+        image.convert("RGB").save(out, "JPEG", quality=quality["JPEG"], optimize=True)
+    return out.getvalue()
 
 
 def _encode(image: Image.Image, fmt: str, quality: int) -> bytes:
@@ -150,16 +175,7 @@ def process(
     except (OSError, ValueError, KeyError, TypeError):
         pass
     base, share_path = _names(source, digest)
-    data = data() if callable(data) else data
-    try:
-        image = _open(data, WIDTHS[-1])
-    except Image.DecompressionBombError:
-        raise ImageProblem("ảnh quá lớn (hơn 120 triệu điểm ảnh); hãy thu nhỏ ảnh rồi chép lại") from None
-    except (OSError, ValueError, SyntaxError) as exc:
-        raise ImageProblem(
-            f"không đọc được ảnh ({exc}); tệp có thể bị hỏng hoặc chép chưa hết. Hãy chép lại ảnh gốc "
-            "(JPEG, PNG, WebP hoặc HEIC)."
-        ) from None
+    image, _ = _decode(data() if callable(data) else data, WIDTHS[-1])
     width, height = image.size
     widths = sorted({min(w, width) for w in WIDTHS})
     variants = []
@@ -169,13 +185,13 @@ def process(
         if current.width != w:
             current = current.resize((w, max(1, round(height * w / width))), Image.Resampling.LANCZOS)
         variant = Variant(f"{base}-{w}.webp", w, current.height)
-        _atomic_write(store / _stored(variant.path), _encode(current, "WEBP", QUALITY))
+        atomic_write(store / _stored(variant.path), _encode(current, "WEBP", QUALITY))
         variants.append(variant)
     variants.reverse()
     if share:
-        _atomic_write(store / _stored(share_path), _encode(_share_crop(image), "JPEG", SHARE_QUALITY))
+        atomic_write(store / _stored(share_path), _encode(_share_crop(image), "JPEG", SHARE_QUALITY))
     picture = Picture(source, tuple(variants), share_path if share else "")
-    _atomic_write(record, json.dumps({"variants": [asdict(v) for v in variants], "share": picture.share}).encode())
+    atomic_write(record, json.dumps({"variants": [asdict(v) for v in variants], "share": picture.share}).encode())
     return picture
 
 
@@ -187,24 +203,9 @@ def clean_original(source: str, data: bytes, store: Path) -> str:
     name = f"{digest[:32]}-{posixpath.basename(source)}"
     if (store / name).is_file():
         return name
-    try:
-        image = _open(data, 1 << 30)
-        fmt = Image.open(io.BytesIO(data)).format or "JPEG"
-    except Image.DecompressionBombError:
-        raise ImageProblem("ảnh quá lớn (hơn 120 triệu điểm ảnh); hãy thu nhỏ ảnh rồi chép lại") from None
-    except (OSError, ValueError, SyntaxError) as exc:
-        raise ImageProblem(f"không đọc được ảnh ({exc}); tệp có thể bị hỏng hoặc chép chưa hết") from None
-    out = io.BytesIO()
-    if fmt == "PNG":
-        image.save(out, "PNG", optimize=True)
-    elif fmt == "WEBP":
-        image.save(out, "WEBP", quality=90)
-    elif fmt in ("HEIF", "HEIC", "AVIF"):
-        image.save(out, "HEIF" if fmt != "AVIF" else "AVIF", quality=90)
-    else:
-        image.convert("RGB").save(out, "JPEG", quality=92)
+    image, fmt = _decode(data, 1 << 30)
     store.mkdir(parents=True, exist_ok=True)
-    _atomic_write(store / name, out.getvalue())
+    atomic_write(store / name, _save_like(image, fmt, {"JPEG": 92, "WEBP": 90, "HEIF": 90}))
     return name
 
 
@@ -230,20 +231,11 @@ def needs_shrinking(path: Path) -> str:
 
 def shrink(data: bytes) -> bytes:
     """The original upright, at most ORIGINAL_MAX a side, without metadata, in its own format
-    (HEIC becomes HEIC again). About 300–550 kB for a phone photo (JPEG at quality 78)."""
-    fmt = Image.open(io.BytesIO(data)).format or "JPEG"
-    image = _open(data, ORIGINAL_MAX)
+    (HEIC becomes HEIC again). About 300–550 kB for a phone photo (JPEG at quality 78).
+    Raises ImageProblem for what is not a readable photo."""
+    image, fmt = _decode(data, ORIGINAL_MAX)
     image.thumbnail((ORIGINAL_MAX, ORIGINAL_MAX), Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    if fmt == "PNG":
-        image.save(out, "PNG", optimize=True)
-    elif fmt == "WEBP":
-        image.save(out, "WEBP", quality=85)
-    elif fmt in ("HEIF", "HEIC"):
-        image.save(out, "HEIF", quality=80)
-    else:
-        image.convert("RGB").save(out, "JPEG", quality=78, optimize=True)
-    return out.getvalue()
+    return _save_like(image, fmt, {"JPEG": 78, "WEBP": 85, "HEIF": 80})
 
 
 def _stored(site_path: str) -> str:
@@ -255,8 +247,9 @@ def stored_file(store: Path, site_path: str) -> Path:
     return store / _stored(site_path)
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Workers may make the same file at once (one photo used by two articles)."""
+def atomic_write(path: Path, data: bytes) -> None:
+    """The file whole or not at all: workers may make the same file at once (one photo used by
+    two articles), and a photo shrunk in place must never be left half written."""
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     temporary.write_bytes(data)
     os.replace(temporary, path)
@@ -324,7 +317,7 @@ class ShareCards:
                 image.paste((255, 255, 255), (round(x) + left, top + 76 * number + glyph_top), mask)
                 x += advance + self._space
         self.store.mkdir(parents=True, exist_ok=True)
-        _atomic_write(self.store / name, _encode(image, "JPEG", SHARE_QUALITY))
+        atomic_write(self.store / name, _encode(image, "JPEG", SHARE_QUALITY))
         return site_path, name
 
 
@@ -335,8 +328,6 @@ def _fit(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, wid
 
 
 def _star(cx: float, cy: float, r: float) -> list[tuple[float, float]]:
-    import math
-
     points = []
     for i in range(10):
         radius = r if i % 2 == 0 else r * 0.382

@@ -97,6 +97,10 @@ class Body:
 BODY_SIZES = "(min-width: 76.25em) 720px, (min-width: 60em) 70vw, 100vw"
 
 
+def _srcset(picture: Picture, page_url: str) -> str:
+    return ", ".join(f"{relative_url(v.path, page_url)} {v.width}w" for v in picture.variants)
+
+
 class _Links(Treeprocessor):
     """Rewrite relative links and image sources the way MkDocs does: from the source file's
     folder to the page's URL, `.md` targets to their pages; a processed photo becomes its
@@ -122,7 +126,7 @@ class _Links(Treeprocessor):
         state = self.state
         default = picture.default
         element.set("src", relative_url(default.path, state.page_url))
-        element.set("srcset", ", ".join(f"{relative_url(v.path, state.page_url)} {v.width}w" for v in picture.variants))
+        element.set("srcset", _srcset(picture, state.page_url))
         element.set("sizes", BODY_SIZES)
         element.set("width", str(default.width))
         element.set("height", str(default.height))
@@ -155,7 +159,7 @@ def page_images(markdown: str, src_uri: str, page_url: str, pictures: dict[str, 
         if (picture := picture_of(target)) is None:
             return match.group(0)
         default = picture.default
-        srcset = ", ".join(f"{relative_url(v.path, page_url)} {v.width}w" for v in picture.variants)
+        srcset = _srcset(picture, page_url)
         title_attr = f' title="{html.escape(title)}"' if title else ""
         return (
             f'<img src="{relative_url(default.path, page_url)}" srcset="{srcset}" sizes="{BODY_SIZES}" '
