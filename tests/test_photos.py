@@ -329,3 +329,18 @@ def test_photos_are_keyed_by_their_git_id(tmp_path: Path) -> None:
     first = process("bai-viet/a.jpg", data, store)
     again = process("bai-viet/a.jpg", lambda: pytest.fail("read again"), store, known=content_id(data))
     assert again == first
+
+
+def test_articles_sharing_a_featured_photo_both_share_its_crop(tmp_path: Path) -> None:
+    site = make_site(
+        tmp_path / "p",
+        {
+            "bai-viet/2024/a.md": article("Bài thứ nhất", "2024-05-01", "Thông báo", image="chung.jpg"),
+            "bai-viet/2024/b.md": article("Bài thứ hai", "2024-05-02", "Thông báo", image="chung.jpg"),
+            "bai-viet/2024/chung.jpg": phone_photo(1200, 900),
+        },
+    )
+    site.build()
+    for url in ("bai-viet/2024/05/bai-thu-nhat/", "bai-viet/2024/05/bai-thu-hai/"):
+        image = site.html(url).select_one('meta[property="og:image"]')["content"]
+        assert re.fullmatch(r"https://ctxhdanang\.vn/bai-viet/2024/chung-[0-9a-f]{10}-chia-se\.jpg", image), url

@@ -39,14 +39,11 @@ def make_photos(
     users: dict[str, tuple[str, int]],
 ) -> PhotoOutput:
     """`users`: a photo -> (article or page, line) that shows it, to name in a problem."""
-    featured = {catalog.images.get(src): src for src in catalog.published if catalog.images.get(src) in plan.shown}
+    # article -> its featured photo (two articles may share one): its crop is their share image
+    featured = {src: image for src in catalog.published if (image := catalog.images.get(src)) in plan.shown}
     jobs: list[tuple[str, str, str]] = [("photo", path, "") for path in sorted(plan.shown)]
     jobs += [("original", path, "") for path in sorted(plan.linked)]
-    jobs += [
-        ("card", article.src_path, article.title)
-        for article in catalog.published.values()
-        if article.src_path not in featured.values()
-    ]
+    jobs += [("card", a.src_path, a.title) for a in catalog.published.values() if a.src_path not in featured]
     jobs.append(("card", "", site_name))
 
     def work(part: list[tuple[str, str, str]]) -> list[tuple[tuple[str, str, str], object]]:
@@ -93,7 +90,7 @@ def make_photos(
                     output.files[variant.path] = stored_file(store, variant.path)
                 if picture.share:
                     output.files[picture.share] = stored_file(store, picture.share)
-    for path, src in featured.items():
+    for src, path in featured.items():
         picture = output.pictures.get(path)
         if picture is not None and picture.share:
             output.shares[src] = picture.share
@@ -163,15 +160,16 @@ class Shown:
     width: int = 0
     height: int = 0
 
-    @property
-    def external(self) -> bool:
-        return self.src.startswith(("http://", "https://"))
-
     def url(self, prefix: str) -> str:
-        return self.src if self.external else f"{prefix}/{self.src}"
+        return _address(self.src, prefix)
 
     def srcset(self, prefix: str) -> str:
-        return ", ".join(f"{path if '://' in path else f'{prefix}/{path}'} {width}w" for path, width in self.variants)
+        return ", ".join(f"{_address(path, prefix)} {width}w" for path, width in self.variants)
+
+
+def _address(path: str, prefix: str) -> str:
+    """A site path under `prefix` (the page's base URL); a web address (object storage) as it is."""
+    return path if path.startswith(("http://", "https://")) else f"{prefix}/{path}"
 
 
 def addressed_at(output: PhotoOutput, public_url: str) -> PhotoOutput:
