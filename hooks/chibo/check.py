@@ -13,11 +13,10 @@ from .articles import ARTICLES_DIR, Article, read_article
 from .catalog import build_catalog, now_in_vietnam
 from .errors import ContentError, ContentErrors
 from .images import is_raster, needs_shrinking
-from .links import MARKDOWN_LINK, candidates
+from .links import MARKDOWN_IMAGE, MARKDOWN_LINK, candidates
 from .project import Project
 
 _FENCE = re.compile(r"^(```|~~~)")
-_IMAGE_ALT = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)")
 _DOC_SUFFIXES = (".md", ".markdown")
 
 
@@ -91,7 +90,7 @@ def _text_problems(
             )
         if in_code:
             continue
-        for alt, target in _IMAGE_ALT.findall(line):
+        for alt, target, _ in MARKDOWN_IMAGE.findall(line):
             if not alt.strip():
                 warnings.append(
                     ContentError(

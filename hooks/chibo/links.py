@@ -13,7 +13,8 @@ from urllib.parse import unquote, urlsplit
 
 # Markdown images ![alt](target "title") and <img src>; links [text](target), reference
 # definitions [id]: target and <a href>; MARKDOWN_LINK matches both kinds (chibo check).
-MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+# groups: alt text, target, title
+MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"([^\"]*)\")?\s*\)")
 _HTML_IMAGE = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 MARKDOWN_LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 # a link that is not an image; its text may itself be an image: [![ảnh](nho.jpg)](goc.jpg)
@@ -26,7 +27,8 @@ _FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 def image_targets(markdown: str) -> tuple[str, ...]:
     """The targets shown as images (![…](x), <img src="x">), outside fenced code."""
     text = _FENCE.sub("", markdown)
-    return tuple(dict.fromkeys(MARKDOWN_IMAGE.findall(text) + _HTML_IMAGE.findall(text)))
+    markdown_images = [target for _, target, _ in MARKDOWN_IMAGE.findall(text)]
+    return tuple(dict.fromkeys(markdown_images + _HTML_IMAGE.findall(text)))
 
 
 def link_targets(markdown: str) -> tuple[str, ...]:

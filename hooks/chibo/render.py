@@ -28,7 +28,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from .images import Picture
-from .links import candidates
+from .links import MARKDOWN_IMAGE, candidates
 
 # A slot's marker: private-use characters (they survive HTML escaping) around a random token
 # drawn once per build process, so that no title, summary or setting can forge one.
@@ -141,7 +141,6 @@ class _Links(Treeprocessor):
         element.set("data-portal-size", f"{picture.largest.width}x{picture.largest.height}")
 
 
-_PAGE_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"([^\"]*)\")?\s*\)")
 _PAGE_IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*["'])([^"']+)(["'])""", re.IGNORECASE)
 
 
@@ -175,7 +174,7 @@ def page_images(markdown: str, src_uri: str, page_url: str, pictures: dict[str, 
             else match.expand(rf"\g<1>{relative_url(picture.default.path, page_url)}\3")
         )
 
-    return _PAGE_IMG_SRC.sub(img_src, _PAGE_IMAGE.sub(image, markdown))
+    return _PAGE_IMG_SRC.sub(img_src, MARKDOWN_IMAGE.sub(image, markdown))
 
 
 class _Figures(Treeprocessor):
