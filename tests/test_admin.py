@@ -230,21 +230,33 @@ def test_an_editor_writes_an_article_with_a_photo(browser, repository: Site, tmp
         page.get_by_role("button", name=re.compile("Thêm.*Thẻ")).click()
         page.get_by_role("textbox", name="Giá trị của mục").nth(1).fill("đảng phí")
         page.locator("input[type=file]").first.set_input_files(photo)
+        # the CMS resizes the photo in the browser before it shows it; save only after that
+        page.locator('[data-key-path="image"] img').first.wait_for(timeout=30_000)
         page.get_by_role("textbox", name="Chú thích ảnh", exact=True).fill("Toàn cảnh buổi sinh hoạt")
         page.locator("[contenteditable=true]").first.click()
         page.keyboard.type("Sáng nay, Đảng bộ đã tổ chức sinh hoạt chuyên đề.")
         page.get_by_role("button", name="Lưu").click()
-        # saved once the article's file is in a year folder of its own
+        # saved once the article's file and its photo are in a year folder of their own
         saved = """async () => {
           const articles = await (await (await navigator.storage.getDirectory())
             .getDirectoryHandle('docs')).getDirectoryHandle('bai-viet');
-          for await (const [year, folder] of articles.entries()) {
-            if (year === '2023' || folder.kind !== 'directory') continue;
-            for await (const [name] of folder.entries()) if (name.endsWith('.md')) return true;
+          const found = {md: false, photo: false};
+          async function walk(dir) {
+            for await (const [name, handle] of dir.entries()) {
+              if (handle.kind === 'directory') await walk(handle);
+              else if (name.endsWith('.md')) found.md = true;
+              else if ((await handle.getFile()).size > 0) found.photo = true;
+            }
           }
-          return false;
+          try {
+            for await (const [year, folder] of articles.entries())
+              if (year !== '2023' && folder.kind === 'directory') await walk(folder);
+          } catch (error) {
+            return false;  // a file still being written; look again
+          }
+          return found.md && found.photo;
         }"""
-        for _ in range(100):
+        for _ in range(300):
             if page.evaluate(saved):
                 break
             page.wait_for_timeout(100)
