@@ -307,6 +307,6 @@ def test_an_editor_writes_an_article_with_a_photo(browser, repository: Site, tmp
     assert (
         shown.is_file()
         and shown.name.startswith(Path(photo_path).stem + "-")
-        and "srcset" in figure.select_one("img").attrs
+        and figure.select_one("picture > source[type='image/avif']")["srcset"]
     )
     assert not (repository.out / photo_path.removeprefix("docs/")).exists()

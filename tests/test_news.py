@@ -158,8 +158,9 @@ def test_home_page_blocks(site25: Site) -> None:
     assert lead.select_one(".portal-card__title").get_text(strip=True) == "Bài được ghim lên đầu"
     assert lead.select_one(".portal-card__summary").get_text(strip=True) == "Tóm tắt do biên tập viên viết."
     photo = lead.select_one(".portal-card__image img")
-    assert re.fullmatch(r"\./images/anh-[0-9a-f]{10}-600\.webp", photo["src"])
-    assert photo["srcset"].endswith("-600.webp 600w") and photo["fetchpriority"] == "high"
+    assert re.fullmatch(r"\./images/anh-[0-9a-f]{10}-480\.webp", photo["src"])
+    source = photo.parent.select_one("source[type='image/avif']")
+    assert source["srcset"].endswith("-600.avif 600w") and photo["fetchpriority"] == "high"
     # the next four beside it, then the other latest stories, newest first, none twice
     beside = [t.get_text(strip=True) for t in home.select(".portal-cards--next .portal-card__title")]
     latest = [t.get_text(strip=True) for t in home.select(".portal-home--latest .portal-card__title")]

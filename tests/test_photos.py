@@ -60,21 +60,26 @@ def test_every_photo_is_a_set_of_variants_with_dimensions(site: Site) -> None:
     images = page.select(".portal-article img")
     assert len(images) == 5
     for img in images:
-        assert img["srcset"] and img["sizes"] and img["width"] and img["height"] and img["decoding"] == "async"
-        for candidate in img["srcset"].split(", "):
+        # AVIF where the browser shows it; the img itself is the WebP for browsers that do not
+        source = img.parent.select_one("source")
+        assert img.parent.name == "picture" and source["type"] == "image/avif" and source["sizes"]
+        assert img["width"] and img["height"] and img["decoding"] == "async" and "srcset" not in img.attrs
+        for candidate in source["srcset"].split(", "):
             path, width = candidate.split(" ")
-            file = (site.out / URL / path).resolve()
-            assert file.suffix == ".webp" and Image.open(file).width == int(width.rstrip("w"))
+            with Image.open((site.out / URL / path).resolve()) as file:
+                assert file.format == "AVIF" and file.width == int(width.rstrip("w"))
+        with Image.open((site.out / URL / img["src"]).resolve()) as fallback:
+            assert fallback.format == "WEBP" and fallback.size == (int(img["width"]), int(img["height"]))
     featured, *body = images
     # the featured image is fetched first; the others wait until they come near the screen
     assert featured["fetchpriority"] == "high" and "loading" not in featured.attrs
     assert all(img["loading"] == "lazy" for img in body)
     # rotated as the phone was held: stored 2400×1800 with EXIF rotation 6, shown upright
-    assert (int(featured["width"]), int(featured["height"])) == (800, 1067)
+    assert (int(featured["width"]), int(featured["height"])) == (480, 640)
 
 
 def test_no_metadata_and_no_original_reaches_the_site(site: Site) -> None:
-    outputs = [p for p in site.out.rglob("*") if p.suffix.lower() in (".jpg", ".jpeg", ".webp", ".png")]
+    outputs = [p for p in site.out.rglob("*") if p.suffix.lower() in (".jpg", ".jpeg", ".webp", ".png", ".avif")]
     assert outputs
     for file in outputs:
         with Image.open(file) as image:
@@ -174,7 +179,13 @@ def test_a_warm_build_encodes_nothing_again(tmp_path: Path) -> None:
     site.build()
     store = site.root / ".cache/chibo/images"
     before = {p.name: p.stat().st_mtime_ns for p in store.iterdir()}
-    assert len([n for n in before if n.endswith(".webp")]) == 3  # 360, 800 and 900 (upright, it is 900 wide)
+    # AVIF at 480 and 900 (upright, it is 900 wide), the WebP at 480, the share image
+    assert sorted(n.rsplit("-", 1)[-1] for n in before if n.startswith("bai-viet__2024__a-")) == [
+        "480.avif",
+        "480.webp",
+        "900.avif",
+        "se.jpg",
+    ]
     site.build()
     assert {p.name: p.stat().st_mtime_ns for p in store.iterdir()} == before
     # a new photo adds its own files and leaves the others alone
@@ -207,7 +218,7 @@ def test_iphone_heic_photos_are_read(tmp_path: Path) -> None:
     out = io.BytesIO()
     Image.new("RGB", (1000, 750), (30, 120, 60)).save(out, "HEIF")
     picture = process("bai-viet/a/anh.heic", out.getvalue(), tmp_path)
-    assert [v.width for v in picture.variants] == [360, 800, 1000]
+    assert [v.width for v in picture.variants] == [480, 960] and picture.fallback.width == 480
     with pytest.raises(ImageProblem):
         process("bai-viet/a/hong.heic", out.getvalue()[:300], tmp_path)
 
@@ -256,6 +267,37 @@ def test_gallery_opens_and_closes_with_the_keyboard(browser, site: Site) -> None
         page.get_by_role("button", name="Đóng (Esc)").click()
         page.wait_for_selector(".pswp", state="detached")
         assert errors == [] and all(r.startswith(base) for r in requests)
+        context.close()
+
+
+_SHOWN = """async () => {
+  const images = [...document.querySelectorAll('.portal-article img')];
+  for (const img of images) { img.scrollIntoView(); await img.decode(); }
+  return images.map((img) => img.naturalWidth > 0 ? img.currentSrc.split('.').pop() : 'missing');
+}"""
+
+
+def test_photos_show_as_avif_and_as_webp_where_avif_is_unknown(browser, site: Site) -> None:
+    with served(site.out) as base:
+        context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+        page = context.new_page()
+        page.goto(base + URL)
+        assert page.evaluate(_SHOWN) == ["avif"] * 5
+        # a browser without AVIF skips the AVIF <source>: the same page without them
+        page.route(
+            base + URL,
+            lambda route: route.fulfill(
+                response=(response := route.fetch()),
+                body=re.sub(r'<source [^>]*type="image/avif"[^>]*>', "", response.text()),
+            ),
+        )
+        page.goto(base + URL)
+        assert page.evaluate(_SHOWN) == ["webp"] * 5
+        # and the viewer shows that browser the WebP it already has, not an AVIF it cannot read
+        page.locator(".portal-gallery a").first.click()
+        shown = page.locator(".pswp__item[aria-hidden=false] .pswp__img:not(.pswp__img--placeholder)")
+        shown.wait_for(state="attached")
+        assert shown.get_attribute("src").endswith(".webp")
         context.close()
 
 

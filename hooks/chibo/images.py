@@ -1,5 +1,5 @@
-"""Photos at build time: phone photos become a few small WebP variants, rotated as the
-phone held them, in sRGB, with every piece of metadata (the GPS position first) dropped.
+"""Photos at build time: phone photos become a few small AVIF variants and one WebP for
+browsers without AVIF, rotated as the phone held them, in sRGB, with every piece of metadata (the GPS position first) dropped.
 
 Pillow (and pillow-heif for iPhone HEIC photos) does the work. Results are kept in a
 store (`.cache/chibo/images/`, which the publishing workflow restores) keyed by the
@@ -22,20 +22,30 @@ from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps
 
 # Formats read and re-encoded; SVG and GIF (animation) are published as they are.
 RASTER = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
-# A card or a gallery thumbnail; a phone's full width at 2× (390 × 2, 412 × 1.75) or a desktop
-# column; a phone at 3× or a large screen. Measured in bench/photos.py against the budgets.
-WIDTHS = (360, 800, 1280)
-QUALITY = 65  # WebP; at these widths the eye does not see the difference with 85, the phone's plan does
+# AVIF, which every browser readers use has shown since 2024 (Chrome 85, Safari 16, Firefox 93),
+# at a card's or a gallery thumbnail's width and at a phone's full width at 2–3× or an article
+# column on a computer. At quality 50 it matches WebP 65 on PSNR at 960 px with a quarter fewer
+# bytes; speed 8 costs 1 % more bytes than speed 6 for a quarter of the time. Measured in
+# bench/photos.py and bench/projection.py against the budgets (about 100 kB a photo).
+WIDTHS = (480, 960)
+QUALITY = 50
+SPEED = 8
+# One WebP for browsers without AVIF (older iPhones): small, it is their only size.
+FALLBACK_WIDTH = 480
+FALLBACK_QUALITY = 60
 # Originals kept in the repository: a photo over WARN_BYTES or WARN_SIDE is reported by
 # `chibo check`; `chibo shrink` and the web editor bring it to at most ORIGINAL_MAX a side.
 ORIGINAL_MAX = 2000
 WARN_BYTES = 3_000_000
 WARN_SIDE = 2500
 SHARE_SIZE = (1200, 630)  # Facebook, Zalo and Twitter's large preview
-SHARE_QUALITY = 80
+SHARE_QUALITY = 70  # link previews are shown small; 1200×630 at 70 is about 120 kB
 FONT = Path(__file__).with_name("fonts") / "BeVietnamPro-Bold.ttf"
 # Part of every key: changing a setting makes new files rather than reusing old ones.
-SETTINGS = f"v1 webp q{QUALITY} {WIDTHS} share {SHARE_SIZE} q{SHARE_QUALITY}"
+SETTINGS = (
+    f"v2 avif q{QUALITY} s{SPEED} {WIDTHS} webp q{FALLBACK_QUALITY} {FALLBACK_WIDTH} "
+    f"share {SHARE_SIZE} q{SHARE_QUALITY}"
+)
 # A phone photo is 12–50 million pixels; refuse what only a forged file would be.
 Image.MAX_IMAGE_PIXELS = 120_000_000
 
@@ -60,10 +70,12 @@ class Variant:
 
 @dataclass(frozen=True)
 class Picture:
-    """A processed photo: its variants, smallest first, and its share image."""
+    """A processed photo: its AVIF variants, smallest first, the WebP for browsers without
+    AVIF, and its share image."""
 
     source: str  # docs path of the original
     variants: tuple[Variant, ...]
+    fallback: Variant
     share: str = ""  # site path of the 1200×630 JPEG, for link previews
 
     @property
@@ -72,8 +84,13 @@ class Picture:
 
     @property
     def default(self) -> Variant:
-        """The `src` for browsers that ignore `srcset`: the phone-width one."""
-        return next((v for v in self.variants if v.width >= 800), self.largest)
+        """The `src`: what a browser without AVIF (or without `srcset`) shows."""
+        return self.fallback
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """Every site path this photo publishes."""
+        return (*(v.path for v in self.variants), self.fallback.path, *((self.share,) if self.share else ()))
 
 
 def is_raster(path: str) -> bool:
@@ -140,6 +157,9 @@ def _encode(image: Image.Image, fmt: str, quality: int) -> bytes:
     out = io.BytesIO()
     if fmt == "JPEG":
         (image if image.mode == "RGB" else image.convert("RGB")).save(out, "JPEG", quality=quality)
+    elif fmt == "AVIF":
+        # one thread: the build's worker processes already use every core
+        image.save(out, "AVIF", quality=quality, speed=SPEED, max_threads=1)
     else:
         image.save(out, "WEBP", quality=quality, method=4)
     return out.getvalue()
@@ -169,29 +189,42 @@ def process(
     record = store / f"{hashlib.sha256(f'{digest}{source}'.encode()).hexdigest()}.json"
     try:
         cached = json.loads(record.read_text(encoding="utf-8"))
-        picture = Picture(source, tuple(Variant(**v) for v in cached["variants"]), cached["share"])
-        if (not share or picture.share) and all((store / _stored(v.path)).is_file() for v in picture.variants):
+        picture = Picture(
+            source, tuple(Variant(**v) for v in cached["variants"]), Variant(**cached["fallback"]), cached["share"]
+        )
+        if (not share or picture.share) and all((store / _stored(path)).is_file() for path in picture.files):
             return picture
     except (OSError, ValueError, KeyError, TypeError):
         pass
     base, share_path = _names(source, digest)
     image, _ = _decode(data() if callable(data) else data, WIDTHS[-1])
     width, height = image.size
-    widths = sorted({min(w, width) for w in WIDTHS})
+    widths = sorted({min(w, width) for w in (*WIDTHS, FALLBACK_WIDTH)}, reverse=True)
     variants = []
+    fallback = None
     store.mkdir(parents=True, exist_ok=True)
     current = image
-    for w in reversed(widths):  # each from the next larger one: fewer pixels to resample
+    for w in widths:  # each from the next larger one: fewer pixels to resample
         if current.width != w:
             current = current.resize((w, max(1, round(height * w / width))), Image.Resampling.LANCZOS)
-        variant = Variant(f"{base}-{w}.webp", w, current.height)
-        atomic_write(store / _stored(variant.path), _encode(current, "WEBP", QUALITY))
-        variants.append(variant)
+        if w in WIDTHS or w == width:  # a photo narrower than a width: its own width instead
+            variant = Variant(f"{base}-{w}.avif", w, current.height)
+            atomic_write(store / _stored(variant.path), _encode(current, "AVIF", QUALITY))
+            variants.append(variant)
+        if w == min(FALLBACK_WIDTH, width):
+            fallback = Variant(f"{base}-{w}.webp", w, current.height)
+            atomic_write(store / _stored(fallback.path), _encode(current, "WEBP", FALLBACK_QUALITY))
+    assert fallback is not None
     variants.reverse()
     if share:
         atomic_write(store / _stored(share_path), _encode(_share_crop(image), "JPEG", SHARE_QUALITY))
-    picture = Picture(source, tuple(variants), share_path if share else "")
-    atomic_write(record, json.dumps({"variants": [asdict(v) for v in variants], "share": picture.share}).encode())
+    picture = Picture(source, tuple(variants), fallback, share_path if share else "")
+    atomic_write(
+        record,
+        json.dumps(
+            {"variants": [asdict(v) for v in variants], "fallback": asdict(fallback), "share": picture.share}
+        ).encode(),
+    )
     return picture
 
 

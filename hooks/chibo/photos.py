@@ -86,10 +86,8 @@ def make_photos(
             else:
                 picture: Picture = result  # type: ignore[assignment]
                 output.pictures[path] = picture
-                for variant in picture.variants:
-                    output.files[variant.path] = stored_file(store, variant.path)
-                if picture.share:
-                    output.files[picture.share] = stored_file(store, picture.share)
+                for site_path in picture.files:
+                    output.files[site_path] = stored_file(store, site_path)
     for src, path in featured.items():
         picture = output.pictures.get(path)
         if picture is not None and picture.share:
@@ -155,8 +153,8 @@ class Shown:
     """A featured image as pages show it: a processed photo's variants, or the file (SVG,
     GIF) or web address as written."""
 
-    src: str  # site path (or web address) for `src`
-    variants: tuple[tuple[str, int], ...] = ()  # (site path, width), for `srcset`
+    src: str  # site path (or web address) for `src`: the WebP for browsers without AVIF
+    variants: tuple[tuple[str, int], ...] = ()  # (site path, width) of the AVIF variants, for `srcset`
     width: int = 0
     height: int = 0
 
@@ -183,6 +181,7 @@ def addressed_at(output: PhotoOutput, public_url: str) -> PhotoOutput:
         source: Picture(
             picture.source,
             tuple(Variant(url(v.path), v.width, v.height) for v in picture.variants),
+            Variant(url(picture.fallback.path), picture.fallback.width, picture.fallback.height),
             url(picture.share),
         )
         for source, picture in output.pictures.items()

@@ -98,13 +98,24 @@ BODY_SIZES = "(min-width: 76.25em) 720px, (min-width: 60em) 70vw, 100vw"
 
 
 def _srcset(picture: Picture, page_url: str) -> str:
+    """The AVIF variants, for a <picture>'s AVIF <source>."""
     return ", ".join(f"{relative_url(v.path, page_url)} {v.width}w" for v in picture.variants)
+
+
+def _picture_html(picture: Picture, page_url: str, sizes: str, attrs: str) -> str:
+    default = picture.default
+    return (
+        f'<picture><source type="image/avif" srcset="{_srcset(picture, page_url)}" sizes="{sizes}">'
+        f'<img src="{relative_url(default.path, page_url)}" width="{default.width}" height="{default.height}" '
+        f"{attrs}></picture>"
+    )
 
 
 class _Links(Treeprocessor):
     """Rewrite relative links and image sources the way MkDocs does: from the source file's
     folder to the page's URL, `.md` targets to their pages; a processed photo becomes its
-    variants (`srcset`, `sizes`, `width`, `height`), lazy below the fold."""
+    variants (an AVIF `srcset` for the <picture> that _Figures wraps it in, `sizes`, `width`,
+    `height`), lazy below the fold."""
 
     def __init__(self, md: markdown.Markdown, state: _LinkState):
         super().__init__(md)
@@ -126,7 +137,7 @@ class _Links(Treeprocessor):
         state = self.state
         default = picture.default
         element.set("src", relative_url(default.path, state.page_url))
-        element.set("srcset", _srcset(picture, state.page_url))
+        element.set("data-portal-avif", _srcset(picture, state.page_url))
         element.set("sizes", BODY_SIZES)
         element.set("width", str(default.width))
         element.set("height", str(default.height))
@@ -157,13 +168,9 @@ def page_images(markdown: str, src_uri: str, page_url: str, pictures: dict[str, 
         alt, target, title = match.groups()
         if (picture := picture_of(target)) is None:
             return match.group(0)
-        default = picture.default
-        srcset = _srcset(picture, page_url)
         title_attr = f' title="{html.escape(title)}"' if title else ""
-        return (
-            f'<img src="{relative_url(default.path, page_url)}" srcset="{srcset}" sizes="{BODY_SIZES}" '
-            f'width="{default.width}" height="{default.height}" alt="{html.escape(alt)}"{title_attr} '
-            'loading="lazy" decoding="async">'
+        return _picture_html(
+            picture, page_url, BODY_SIZES, f'alt="{html.escape(alt)}"{title_attr} loading="lazy" decoding="async"'
         )
 
     def img_src(match: re.Match[str]) -> str:
@@ -201,6 +208,18 @@ class _Figures(Treeprocessor):
         for img in root.iter("img"):  # the viewer's notes, on photos outside a gallery
             img.attrib.pop("data-portal-full", None)
             img.attrib.pop("data-portal-size", None)
+        # each processed photo in a <picture>: AVIF where the browser shows it, else the WebP
+        for parent in [p for p in root.iter() if any(c.get("data-portal-avif") for c in p)]:
+            for index, img in enumerate(list(parent)):
+                if srcset := img.attrib.pop("data-portal-avif", ""):
+                    picture = ET.Element("picture")
+                    picture.tail, img.tail = img.tail, None
+                    ET.SubElement(
+                        picture, "source", {"type": "image/avif", "srcset": srcset, "sizes": img.attrib.pop("sizes")}
+                    )
+                    parent.remove(img)
+                    picture.append(img)
+                    parent.insert(index, picture)
 
     @staticmethod
     def _replace(parent: ET.Element, group: list[ET.Element], new: ET.Element) -> None:

@@ -15,6 +15,9 @@ from .config import Storage
 
 MANIFEST = "anh-can-tai-len.json"  # in the cache folder: site path -> file in the store
 
+# What the build writes; Python's own table lacks AVIF on some systems (it reads /etc/mime.types).
+_KINDS = {"avif": "image/avif", "webp": "image/webp", "jpg": "image/jpeg", "png": "image/png"}
+
 
 def write_manifest(folder: Path, files: dict[str, Path]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
@@ -53,7 +56,7 @@ def upload(storage: Storage, files: dict[str, Path], dry_run: bool = False) -> U
         if dry_run:
             return result
         for key in result.missing:
-            kind = mimetypes.guess_type(key)[0] or "application/octet-stream"
+            kind = _KINDS.get(key.rsplit(".", 1)[-1]) or mimetypes.guess_type(key)[0] or "application/octet-stream"
             client.upload_file(
                 str(files[key]),
                 storage.bucket,

@@ -17,6 +17,12 @@ const lightbox = new PhotoSwipeLightbox({
   errorMsg: "Không tải được ảnh này.",
   indexIndicatorSep: " / ",
 });
+// a browser without AVIF shows the WebP in the page: the viewer shows that one too
+lightbox.addFilter("itemData", (data) => {
+  const img = data.element && data.element.querySelector("img");
+  if (img && img.currentSrc && !/\.avif([?#]|$)/.test(img.currentSrc)) data.src = img.currentSrc;
+  return data;
+});
 lightbox.on("uiRegister", () => {
   // the photo's caption, read out and shown under it
   lightbox.pswp.ui.registerElement({
