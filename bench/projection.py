@@ -34,10 +34,12 @@ def main() -> None:
         raise SystemExit("run python bench/photos.py first")
     articles = sorted(docs.glob("bai-viet/2025/anh-*.md"))
     photos = [p for p in docs.rglob("*.jpg")]
-    published = sum(p.stat().st_size for p in site.rglob("*") if p.is_file() and p.suffix in (".webp", ".jpg"))
+    published = sum(p.stat().st_size for p in site.rglob("*") if p.is_file() and p.suffix in (".avif", ".webp", ".jpg"))
     pages = sum(p.stat().st_size for p in site.glob("bai-viet/2025/*/*/index.html"))
     per_article_site = (published + pages) / len(articles)
     per_photo_site = published / len(photos)
+    shares = sum(p.stat().st_size for p in site.rglob("*-chia-se*.jpg"))
+    per_photo_variants = (published - shares) / len(photos)
     originals = sum(p.stat().st_size for p in photos) / len(articles)
     shrunk = sum(len(shrink(p.read_bytes())) for p in photos[:12]) / 12 * len(photos) / len(articles)
     base = sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) - published - pages
@@ -47,7 +49,10 @@ def main() -> None:
     month = VIEWS_A_DAY * 30
     print("| what | measured |")
     print("| --- | ---: |")
-    print(f"| one photo in the published site, all its files (variants, share image) | {per_photo_site / 1e3:.0f} kB |")
+    print(f"| one photo's variants in the published site | {per_photo_variants / 1e3:.0f} kB |")
+    print(
+        f"| one photo in the published site, all its files (variants, share images) | {per_photo_site / 1e3:.0f} kB |"
+    )
     print(f"| one article with 6 photos, in the published site | {per_article_site / 1e6:.2f} MB |")
     print(f"| the same in the repository, originals as phones make them | {originals / 1e6:.1f} MB |")
     print(f"| the same in the repository, after `chibo shrink` (or uploaded through /admin/) | {shrunk / 1e6:.1f} MB |")

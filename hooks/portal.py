@@ -6,7 +6,7 @@ unchanged) or to another generator replaces only this mapping.
 Ordinary pages and the first page of each category (they are in the menu) go through
 MkDocs as usual. Articles and the other listing pages are written by the portal in
 `on_post_build` through a cached shell of the same Material templates (see
-`chibo/render.py`): that is what keeps a build linear and fast at 10,000 articles.
+`chibo/shell.py`): that is what keeps a build linear and fast at 10,000 articles.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 
 # The hook file's folder is on sys.path only while this file is first executed.
 from chibo.articles import ARTICLES_DIR, ArticleReader, article_body, read_article
+from chibo.bodies import BODY_SIZES, BodyRenderer, page_images
 from chibo.cache import cache_dir
 from chibo.catalog import Catalog, build_catalog, now_in_vietnam, plan_photos, unpublished_files
 from chibo.cms import ADMIN_DIR, admin_page, editor_config, editor_config_yaml
@@ -34,20 +35,11 @@ from chibo.links import candidates, image_targets, link_targets
 from chibo.listings import Home, Listing, build_home, build_listings
 from chibo.photos import PhotoOutput, Shown, addressed_at, featured_images, make_photos, share_alt
 from chibo.photos import publish as publish_photos
-from chibo.render import (
-    BODY_SIZES,
-    BodyRenderer,
-    Shell,
-    fix_markup,
-    page_images,
-    run_forked,
-    slot,
-    start_forked,
-    working_on,
-)
 from chibo.search import INDEX_DIR, SearchRecord, article_record, page_record, write_index
+from chibo.shell import Shell, fix_markup, slot
 from chibo.storage import write_manifest
 from chibo.text import clean_text, format_day, format_number, slugify, slugify_anchor
+from chibo.workers import run_forked, start_forked, working_on
 from mkdocs.commands.build import get_context
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel

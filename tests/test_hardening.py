@@ -13,7 +13,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from chibo.render import run_forked, working_on
+from chibo.workers import run_forked, working_on
 from conftest import article, build_env, png
 
 ALIAS_BOMB = """---

@@ -128,7 +128,7 @@ PLAIN_TEXT_SAMPLES = [
 def test_plain_text_shortcut_changes_no_output(text: str) -> None:
     """Skipping the inline patterns on text that none of them can match gives the same HTML."""
     import markdown
-    from chibo.render import _PlainTextExtension
+    from chibo.bodies import _PlainTextExtension
 
     extensions = ["toc", "tables", "fenced_code", "attr_list", "md_in_html"]
     plain = markdown.Markdown(extensions=extensions).convert(text)
@@ -138,7 +138,7 @@ def test_plain_text_shortcut_changes_no_output(text: str) -> None:
 
 def test_plain_text_shortcut_steps_aside_for_other_inline_patterns() -> None:
     import markdown
-    from chibo.render import _PlainTextExtension
+    from chibo.bodies import _PlainTextExtension
 
     text = "Giá ==được đánh dấu== ở đây và ~~gạch~~."
     # pymdownx is not a dependency; a pattern of our own stands for any extension's
@@ -174,7 +174,7 @@ def test_plain_text_shortcut_steps_aside_for_extensions_that_work_on_text(extens
     """Extensions that work on the text outside the checked inline patterns (tree steps of
     their own, extra delimiters) turn the shortcut off: the same HTML as Python-Markdown."""
     import markdown
-    from chibo.render import _PlainTextExtension
+    from chibo.bodies import _PlainTextExtension
 
     extensions = ["toc", "tables", "attr_list", "md_in_html", extension]
     plain = markdown.Markdown(extensions=extensions).convert(text)
@@ -184,7 +184,7 @@ def test_plain_text_shortcut_steps_aside_for_extensions_that_work_on_text(extens
 
 def test_body_cache_follows_the_extensions_options() -> None:
     """Changing an extension's option while `mkdocs serve` runs re-renders the bodies."""
-    from chibo.render import BodyRenderer
+    from chibo.bodies import BodyRenderer
 
     renderer = BodyRenderer()
     jobs = [("bai-viet/a.md", "bai-viet/2024/01/a/", "## Kết quả\n\nNội dung.", False)]

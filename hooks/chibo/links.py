@@ -52,3 +52,15 @@ def candidates(src: str, target: str) -> list[str]:
     if path.endswith("/") or not posixpath.splitext(resolved)[1]:
         found += [f"{resolved}.md", f"{resolved}/index.md"]
     return found
+
+
+def relative_url(target: str, page_url: str) -> str:
+    """URL of site path `target` relative to the page at `page_url` (both without a leading '/');
+    a web address (a photo on object storage) as it is."""
+    if target.startswith(("https://", "http://")):
+        return target
+    base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url) + "/"
+    rel = posixpath.relpath("/" + target, "/" + base)
+    if (target.endswith("/") or target == "") and not rel.endswith("/"):
+        rel += "/"
+    return rel

@@ -16,7 +16,7 @@ from .articles import Article
 from .catalog import Catalog, PhotoPlan
 from .errors import ContentError
 from .images import ImageProblem, Picture, ShareCards, Variant, clean_original, process, stored_file
-from .render import run_forked, working_on
+from .workers import run_forked, working_on
 
 
 @dataclass

@@ -1,23 +1,15 @@
-"""Write stage: article bodies through Python-Markdown, and pages through a cached shell.
-
-MkDocs renders each page through the whole Material template (header, menu, sidebar,
-footer), which costs more than the article itself. Every article sits at the same
-depth (`bai-viet/YYYY/MM/slug/`), so that chrome is identical for all of them: it is
-rendered once with placeholders (a `Shell`) and each page only fills in its own parts.
-Bodies are cached by content hash, so an unchanged article is not converted again.
-"""
+"""Article bodies through Python-Markdown, with the site's extensions and the portal's
+links, photos, figures and galleries; cached by content hash, so that an unchanged article is
+not converted again."""
 
 from __future__ import annotations
 
 import hashlib
 import html
 import json
-import posixpath
 import re
-import secrets
-import signal
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,62 +20,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from .images import Picture
-from .links import MARKDOWN_IMAGE, candidates
-
-# A slot's marker: private-use characters (they survive HTML escaping) around a random token
-# drawn once per build process, so that no title, summary or setting can forge one.
-_TOKEN = secrets.token_hex(8)
-_SLOT = re.compile(f"\ue000{_TOKEN}([a-z_]+)\ue000")
-
-
-def slot(name: str) -> str:
-    return f"\ue000{_TOKEN}{name}\ue000"
-
-
-def relative_url(target: str, page_url: str) -> str:
-    """URL of site path `target` relative to the page at `page_url` (both without a leading '/');
-    a web address (a photo on object storage) as it is."""
-    if target.startswith(("https://", "http://")):
-        return target
-    base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url) + "/"
-    rel = posixpath.relpath("/" + target, "/" + base)
-    if (target.endswith("/") or target == "") and not rel.endswith("/"):
-        rel += "/"
-    return rel
-
-
-_CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input[^>]*type="checkbox"[^>]*?) autocomplete="off"')
-
-
-def fix_markup(html: str) -> str:
-    """Two spots where Material 9.8's templates are not valid HTML: `autocomplete` on its
-    checkbox toggles, and the table of contents' label for a `__toc` toggle that only
-    pages in the menu have."""
-    html = _CHECKBOX_AUTOCOMPLETE.sub(r"\1", html)
-    if 'id="__toc"' not in html:
-        html = html.replace('<label class="md-nav__title" for="__toc">', '<label class="md-nav__title">')
-    return html
-
-
-@dataclass
-class Shell:
-    """A rendered page split at its slots: filling it is a join, not a template render."""
-
-    parts: list[str]
-    names: list[str]
-
-    @classmethod
-    def parse(cls, html: str) -> Shell:
-        pieces = _SLOT.split(html)
-        # even indexes: literal text; odd: slot names
-        return cls(parts=pieces[0::2], names=pieces[1::2])
-
-    def fill(self, values: dict[str, str]) -> str:
-        out = [self.parts[0]]
-        for name, text in zip(self.names, self.parts[1:], strict=True):
-            out.append(values[name])
-            out.append(text)
-        return "".join(out)
+from .links import MARKDOWN_IMAGE, candidates, relative_url
 
 
 @dataclass(frozen=True)
@@ -422,91 +359,3 @@ class BodyRenderer:
             self._cache[src_path] = (key, body)
             bodies[src_path] = body
         return bodies
-
-
-# What a forked worker is working on, readable by the parent if the worker dies.
-_progress: Any = None
-
-
-def working_on(label: str) -> None:
-    """Record the item (an article's file) a worker is busy with, for its failure message."""
-    if _progress is not None:
-        data = label.encode("utf-8")[: len(_progress) - 1]
-        _progress[: len(data) + 1] = data + b"\0"
-
-
-def _last_item(progress: Any) -> str:
-    return bytes(progress[:]).split(b"\0", 1)[0].decode("utf-8", "replace")
-
-
-def run_forked(func: Callable[[list[Any]], Any], items: list[Any], workers: int) -> list[Any]:
-    """Run `func` over `workers` interleaved slices of `items` in forked processes.
-
-    Fork shares everything the build already holds (configuration, templates, index)
-    without pickling it; only each slice's result comes back through a pipe. Falls back
-    to one process where fork is unavailable or not worth it.
-    """
-    import multiprocessing
-
-    if workers < 2 or len(items) < 2 * workers or "fork" not in multiprocessing.get_all_start_methods():
-        return [func(items)]
-    ctx = multiprocessing.get_context("fork")
-    slices = [items[i::workers] for i in range(workers)]
-    channels = []
-    for part in slices:
-        receiver, sender = ctx.Pipe(duplex=False)
-        progress = ctx.RawArray("c", 1024)
-        process = ctx.Process(target=_child, args=(func, part, sender, progress))
-        process.start()
-        sender.close()
-        channels.append((process, receiver, progress))
-    return [_receive(*channel) for channel in channels]
-
-
-def _receive(process: Any, receiver: Any, progress: Any = None) -> Any:
-    """A forked worker's result; its failure, naming what it was working on, raised here.
-    A worker that died without a word closes its pipe: that ends the wait."""
-    try:
-        ok, value = receiver.recv()
-    except EOFError:
-        process.join()
-        code = process.exitcode
-        how = f"bị dừng bởi tín hiệu {signal.Signals(-code).name}" if code and code < 0 else f"thoát với mã {code}"
-        ok, value = False, f"tiến trình xây dựng {how} (hết bộ nhớ?)"
-    else:
-        process.join()
-    if not ok:
-        item = _last_item(progress) if progress is not None else ""
-        where = f" khi đang xử lý {item}" if item else ""
-        raise RuntimeError(f"Lỗi{where}: {value}")
-    return value
-
-
-def start_forked(func: Callable[[], Any]) -> Callable[[], Any]:
-    """Start `func` in a forked process now; the returned function waits for its result.
-    Without fork, `func` runs when the result is asked for."""
-    import multiprocessing
-
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return func
-    ctx = multiprocessing.get_context("fork")
-    receiver, sender = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child, args=(lambda _: func(), [], sender, None))
-    process.start()
-    sender.close()
-    return lambda: _receive(process, receiver)
-
-
-def _child(func: Callable[[list[Any]], Any], part: list[Any], sender: Any, progress: Any) -> None:
-    import os
-    import traceback
-
-    global _progress
-    _progress = progress
-    try:
-        sender.send((True, func(part)))
-    except BaseException:  # noqa: BLE001 - reported to the parent, which fails the build
-        sender.send((False, traceback.format_exc()))
-    finally:
-        sender.close()
-        os._exit(0)  # skip the parent's atexit handlers and buffered output in the child
