@@ -42,6 +42,8 @@ def _get(url: str) -> tuple[int, str]:
             return response.status, response.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as error:
         return error.code, ""
+    except OSError:  # not listening yet, or busy rebuilding
+        return 0, ""
 
 
 def _until(check, timeout: float = 60.0) -> float:
@@ -69,7 +71,6 @@ class Server:
                 "-m",
                 "mkdocs",
                 "serve",
-                "--no-livereload",
                 "-a",
                 f"127.0.0.1:{self.port}",
                 "-f",

@@ -182,13 +182,17 @@ def test_plain_text_shortcut_steps_aside_for_extensions_that_work_on_text(extens
     assert mark in plain and fast == plain
 
 
-def test_body_cache_follows_the_extensions_options() -> None:
+def test_body_key_follows_the_extensions_options() -> None:
     """Changing an extension's option while `mkdocs serve` runs re-renders the bodies."""
-    from chibo.bodies import BodyRenderer
+    from chibo.bodies import BodyConverter
 
-    renderer = BodyRenderer()
-    jobs = [("bai-viet/a.md", "bai-viet/2024/01/a/", "## Kết quả\n\nNội dung.", False)]
-    first = renderer.render_all(jobs, {}, ["toc"], {"toc": {"permalink": False}})
-    second = renderer.render_all(jobs, {}, ["toc"], {"toc": {"permalink": "#"}})
-    assert "headerlink" not in first["bai-viet/a.md"].html
-    assert 'class="headerlink"' in second["bai-viet/a.md"].html
+    bodies = []
+    for permalink in (False, "#"):
+        converter = BodyConverter({}, ["toc"], {"toc": {"permalink": permalink}})
+        key = converter.key("bai-viet/a.md", "abc", (), "bai-viet/2024/01/a/", False)
+        bodies.append(
+            (key, converter.convert("bai-viet/a.md", "bai-viet/2024/01/a/", "## Kết quả\n\nNội dung.", False))
+        )
+    (first_key, first), (second_key, second) = bodies
+    assert first_key != second_key
+    assert "headerlink" not in first.html and 'class="headerlink"' in second.html

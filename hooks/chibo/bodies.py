@@ -1,6 +1,5 @@
 """Article bodies through Python-Markdown, with the site's extensions and the portal's
-links, photos, figures and galleries; cached by content hash, so that an unchanged article is
-not converted again."""
+links, photos, figures and galleries."""
 
 from __future__ import annotations
 
@@ -9,7 +8,7 @@ import html
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -205,8 +204,8 @@ def _gallery(photos: list[ET.Element]) -> ET.Element:
 
 @dataclass
 class _LinkState:
-    targets: dict[str, str]  # source path -> site path, for every file of the site
-    pictures: dict[str, Picture] = field(default_factory=dict)  # docs path -> processed photo
+    targets: Mapping[str, str]  # source path -> site path, for every file of the site
+    pictures: Mapping[str, Picture] = field(default_factory=dict)  # docs path -> processed photo
     src_path: str = ""
     page_url: str = ""
     eager_first: bool = False
@@ -320,42 +319,46 @@ class _PlainTextExtension(Extension):
         md.treeprocessors.register(_PlainText(md), "portal_plain_text", 20.5)
 
 
-class BodyRenderer:
-    """Article bodies to HTML with the site's Markdown extensions, cached by content hash."""
+class BodyConverter:
+    """Article bodies to HTML with the site's Markdown extensions and the portal's links and
+    photos, for one build. `key` names exactly what a body depends on, so that a page's parts
+    can be found again without converting it."""
 
-    def __init__(self) -> None:
-        self._cache: dict[str, tuple[str, Body]] = {}
-
-    def render_all(
+    def __init__(
         self,
-        jobs: Iterable[tuple[str, str, str, bool]],  # (src_path, page_url, markdown, first photo eager)
-        targets: dict[str, str],
+        targets: Mapping[str, str],
         extensions: list[Any],
         configs: dict[str, dict[str, Any]],
-        pictures: dict[str, Picture] | None = None,
-    ) -> dict[str, Body]:
-        pictures = pictures or {}
+        pictures: Mapping[str, Picture] | None = None,
+    ) -> None:
+        self.state = _LinkState(targets, pictures or {})
+        self.extensions, self.configs = extensions, configs
         # the extensions' options too: changing one while `mkdocs serve` runs re-renders every body
-        options = json.dumps(configs, sort_keys=True, default=repr)
-        shown = sorted((path, picture.default.path) for path, picture in pictures.items())
-        fingerprint = hashlib.sha1(repr((sorted(targets.items()), extensions, options, shown)).encode()).hexdigest()
-        state = _LinkState(targets, pictures)
-        md: markdown.Markdown | None = None
-        bodies: dict[str, Body] = {}
-        for src_path, page_url, text, eager in jobs:
-            key = hashlib.sha1(f"{fingerprint}\0{page_url}\0{eager}\0{text}".encode()).hexdigest()
-            cached = self._cache.get(src_path)
-            if cached and cached[0] == key:
-                bodies[src_path] = cached[1]
-                continue
-            if md is None:
-                md = markdown.Markdown(
-                    extensions=[*extensions, _PlainTextExtension(), _LinkExtension(state)], extension_configs=configs
-                )
-            state.src_path, state.page_url, state.unresolved, state.eager_first = src_path, page_url, [], eager
-            md.reset()
-            html = md.convert(text)
-            body = Body(html, list(getattr(md, "toc_tokens", [])), tuple(state.unresolved))
-            self._cache[src_path] = (key, body)
-            bodies[src_path] = body
-        return bodies
+        self.options = hashlib.sha1(
+            repr((extensions, json.dumps(configs, sort_keys=True, default=repr))).encode()
+        ).hexdigest()
+        self._md: markdown.Markdown | None = None
+
+    def key(self, src_path: str, content_hash: str, targets: Iterable[str], page_url: str, eager: bool) -> str:
+        """The body's inputs: its text (by hash), where each of its links and photos leads, its
+        address and whether its first photo is the page's first."""
+        state = self.state
+        resolved = []
+        for target in targets:
+            paths = candidates(src_path, target)
+            site = next((state.targets[c] for c in paths if c in state.targets), None)
+            picture = next((state.pictures[c] for c in paths if c in state.pictures), None)
+            resolved.append((target, site, picture))
+        return hashlib.sha1(repr((self.options, content_hash, page_url, eager, resolved)).encode()).hexdigest()
+
+    def convert(self, src_path: str, page_url: str, text: str, eager: bool) -> Body:
+        state = self.state
+        if self._md is None:
+            self._md = markdown.Markdown(
+                extensions=[*self.extensions, _PlainTextExtension(), _LinkExtension(state)],
+                extension_configs=self.configs,
+            )
+        state.src_path, state.page_url, state.unresolved, state.eager_first = src_path, page_url, [], eager
+        self._md.reset()
+        html = self._md.convert(text)
+        return Body(html, list(getattr(self._md, "toc_tokens", [])), tuple(state.unresolved))

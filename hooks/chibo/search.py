@@ -28,7 +28,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -194,18 +193,12 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def write_index(records: Iterable[SearchRecord], site_dir: str, categories: list[str]) -> tuple[bool, str, float]:
-    """Write the index into `site_dir`/INDEX_DIR; (ok, problem, seconds). Never raises."""
+def make_index(records: Iterable[SearchRecord], categories: list[str]) -> tuple[bool, dict[str, str] | str, float]:
+    """The index's files (path relative to INDEX_DIR -> text), or the problem; and the seconds it
+    took. Never raises: it runs in a forked process beside the pages."""
     started = time.perf_counter()
     try:
-        files = build_index(records, categories)
-        root = os.path.join(site_dir, INDEX_DIR)
-        shutil.rmtree(root, ignore_errors=True)
-        for name, text in files.items():
-            path = os.path.join(root, name)
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(text)
+        files: dict[str, str] | str = build_index(records, categories)
     except (OSError, ValueError) as exc:
-        return False, str(exc), time.perf_counter() - started
-    return True, "", time.perf_counter() - started
+        files = str(exc)
+    return not isinstance(files, str), files, time.perf_counter() - started

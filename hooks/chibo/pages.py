@@ -1,0 +1,147 @@
+"""What each page the portal writes shows: its template context, and the fingerprint of exactly
+those inputs (what decides whether the page must be written again)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .articles import Article
+from .bodies import Body
+from .feeds import absolute, news_article_jsonld
+from .listings import Listing
+from .outputs import fingerprint
+from .photos import PhotoOutput, Shown, share_alt
+from .plan import SitePlan
+
+
+class PageStub:
+    """What Material's templates read of a page, for pages the portal writes itself."""
+
+    def __init__(self, url: str, title: str, description: str, canonical: str) -> None:
+        self.url = url
+        self.title = title
+        self.meta = {"title": title, "description": description}
+        self.canonical_url = canonical
+        self.toc: list[Any] = []
+        self.previous_page = self.next_page = self.parent = None
+        self.is_homepage = False
+        self.is_page = True
+        self.is_section = self.is_link = False
+        self.active = False
+        self.ancestors: list[Any] = []
+        self.edit_url = None
+
+
+@dataclass(frozen=True)
+class SiteFacts:
+    """What every page of one build shares: the settings, and a key of them and of the templates."""
+
+    site_url: str
+    site_name: str
+    logo: str  # absolute URL
+    key: str
+
+
+def shown(article: Article, featured: Mapping[str, Shown]) -> tuple[object, ...]:
+    """An article as other pages show it (cards, related lists, pagers)."""
+    return (
+        article.url,
+        article.title,
+        article.date,
+        article.has_time,
+        article.category,
+        article.summary,
+        featured.get(article.src_path),
+    )
+
+
+def article_key(
+    article: Article, body_key: str, plan: SitePlan, photos: PhotoOutput, featured: Mapping[str, Shown], site: SiteFacts
+) -> str:
+    index = plan.index
+    neighbours = [index.newer(article), index.older(article)]
+    return fingerprint(
+        site.key,
+        body_key,
+        article,
+        featured.get(article.src_path),
+        photos.shares.get(article.src_path, photos.site_share),
+        [shown(a, featured) for a in index.related(article)],
+        [shown(a, featured) if a else None for a in neighbours],
+    )
+
+
+def article_parts(
+    base: dict[str, Any],
+    article: Article,
+    body: Body,
+    toc: Any,
+    plan: SitePlan,
+    photos: PhotoOutput,
+    featured: Mapping[str, Shown],
+    site: SiteFacts,
+    render: Any,
+) -> dict[str, str]:
+    """The article page's own parts, to fill the article shell with."""
+    canonical = absolute(site.site_url, article.url)
+    title = html.escape(article.title, quote=False)
+    description = html.escape(article.summary)
+    page = PageStub(article.url, title, description, canonical)
+    page.toc = toc
+    share = photos.shares.get(article.src_path, photos.site_share)
+    context = dict(
+        base,
+        page=page,
+        article=article,
+        body=body.html,
+        canonical=canonical,
+        article_image=featured.get(article.src_path),
+        share_image=absolute(site.site_url, share) if share else "",
+        share_alt=share_alt(article),
+        gallery='class="portal-gallery"' in body.html,
+        related=plan.index.related(article),
+        newer=plan.index.newer(article),
+        older=plan.index.older(article),
+        jsonld=news_article_jsonld(article, site.site_url, site.site_name, share, site.logo),
+    )
+    return {
+        "title": title,
+        "description": description,
+        "canonical": canonical,
+        "head": render("partials/portal/article-head.html", context),
+        "content": render("partials/portal/article-content.html", context),
+        "toc": render("partials/toc.html", context) if body.toc else "",
+        "unresolved": "\n".join(body.unresolved),
+    }
+
+
+def listing_key(listing: Listing, featured: Mapping[str, Shown], site: SiteFacts) -> str:
+    return fingerprint(
+        site.key,
+        listing.url,
+        listing.title,
+        listing.kind,
+        listing.number,
+        listing.total,
+        listing.pages,
+        listing.prev_url,
+        listing.next_url,
+        listing.feed_url,
+        listing.entries,
+        listing.empty_message,
+        listing.lastmod,
+        [shown(a, featured) for a in listing.items],
+    )
+
+
+def listing_slots(listing: Listing, context: dict[str, Any], site_url: str, render: Any) -> dict[str, str]:
+    """A listing page's own parts (head and content), for its shell or for MkDocs' page."""
+    context = dict(context, listing=listing, canonical=absolute(site_url, listing.url))
+    return {
+        "head": render("partials/portal/listing-head.html", context),
+        "content": render("partials/portal/listing-content.html", context),
+        "toc": "",
+    }

@@ -1,0 +1,156 @@
+"""The plan of the site: from the files of docs/ and the read articles, everything the
+writers need to know, decided once per build as one value (no MkDocs here).
+
+Which articles are published (catalog), grouped (index) and listed (listings, home); which
+files stay off the site (an unpublished article's files, photos' originals); which addresses
+the portal generates and who else claims them; where every file's links lead; what the search
+index and the sitemap hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+
+from .articles import Article
+from .catalog import Catalog, PhotoPlan, build_catalog, plan_photos, unpublished_files
+from .config import PortalConfig
+from .errors import ContentError
+from .feeds import SitemapEntry
+from .index import SiteIndex, build_index
+from .links import candidates, image_targets, link_targets
+from .listings import Home, Listing, build_home, build_listings
+from .search import SearchRecord, article_record, page_record
+
+SEARCH_PAGE = "tim-kiem/index.md"
+SEARCH_PAGE_CONTENT = "---\ntemplate: search.html\ntitle: Tìm kiếm\n---\n"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file MkDocs found (docs/ or the theme), as the plan needs it."""
+
+    dest_uri: str
+    url: str
+    editors: bool = False  # from docs/ (the theme's own images are not photos to process)
+    page: str | None = None  # an ordinary Markdown page's text (None: not such a page)
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A page the portal adds to MkDocs' files: the search page, the listings in the menu."""
+
+    src_uri: str
+    content: str
+    in_nav: bool
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    catalog: Catalog
+    index: SiteIndex
+    listings: Mapping[str, Listing]  # url -> listing page
+    home: Home
+    errors: tuple[ContentError, ...]
+    warnings: tuple[ContentError, ...]
+    dropped: frozenset[str]  # files of docs/ that do not reach the site as they are
+    generated: tuple[Generated, ...]
+    photos: PhotoPlan
+    targets: Mapping[str, str]  # source path -> site path, of every file and published article
+    search_records: tuple[SearchRecord, ...]
+    sitemap: tuple[SitemapEntry, ...]  # articles, listings and pages, by address
+    articles: frozenset[str] = field(default_factory=frozenset)  # every article file, published or not
+    in_menu: frozenset[str] = field(default_factory=frozenset)  # listings MkDocs renders (the categories)
+
+
+def make_plan(
+    files: Mapping[str, SourceFile],
+    read: Mapping[str, Article | list[ContentError]],
+    portal: PortalConfig,
+    now: datetime,
+    named: set[str],
+) -> SitePlan:
+    """`files`: every file MkDocs found, by source path; `read`: every article file read (its
+    Article or its problems); `named`: the files the settings name (logo, favicon, CSS, JS)."""
+    errors: list[ContentError] = []
+    articles: dict[str, Article] = {}
+    for src, result in read.items():
+        if isinstance(result, list):
+            errors.extend(result)
+        else:
+            articles[src] = result
+    known = set(files)
+    catalog = build_catalog(articles, now, known)
+    errors.extend(catalog.errors)
+    index = build_index(catalog.published, portal)
+    listings = build_listings(index, portal)
+
+    pages = {src: f for src, f in files.items() if f.page is not None and src not in read}
+    linked, pages_shown = set(named), {}
+    for src, f in pages.items():
+        assert f.page is not None
+        linked.update(c for target in link_targets(f.page) for c in candidates(src, target))
+        for target in image_targets(f.page):
+            for candidate in candidates(src, target):
+                pages_shown.setdefault(candidate, src)
+    private = unpublished_files(articles, catalog, known, linked | set(pages_shown))
+    editors = {src for src, f in files.items() if f.editors}
+    photos = plan_photos(catalog, editors - private, pages_shown, linked)
+    dropped = frozenset(private | photos.withheld)
+
+    # addresses: the portal's pages may not take an editor's file's place
+    taken = {f.dest_uri: src for src, f in files.items() if src not in dropped and src not in read}
+    for article in catalog.published.values():
+        taken.setdefault(article.dest_path, article.src_path)
+
+    def free(url: str, what: str) -> bool:
+        owner = taken.get(f"{url}index.html")
+        if owner is not None:
+            errors.append(
+                ContentError(f"docs/{owner}", 1, f"trùng địa chỉ /{url} với {what} do cổng tự tạo; hãy đổi tên tệp này")
+            )
+        return owner is None
+
+    generated = []
+    if free(SEARCH_PAGE[: -len("index.md")], "trang tìm kiếm"):
+        generated.append(Generated(SEARCH_PAGE, SEARCH_PAGE_CONTENT, in_nav=False))
+    in_menu = {c.url for c in portal.categories}
+    for listing in listings.values():
+        if free(listing.url, f"trang danh sách «{listing.title}»") and listing.url in in_menu:
+            generated.append(Generated(listing.src_uri, f"# {listing.title}\n", in_nav=True))
+
+    # originals linked on purpose are published (cleaned of metadata) under their own name
+    targets = {
+        src: f.url for src, f in files.items() if (src not in dropped or src in photos.linked) and src not in read
+    }
+    targets.update({g.src_uri: g.src_uri[: -len("index.md")] for g in generated})
+    targets.update({a.src_path: a.url for a in catalog.published.values()})
+
+    records = [article_record(a) for a in catalog.published.values()]
+    records += [page_record(f.url, f.page or "") for src, f in pages.items() if src not in dropped and f.url != ""]
+
+    newest = index.newest[0].date if index.newest else None
+    sitemap = [SitemapEntry(a.url, a.date) for a in catalog.published.values()]
+    sitemap += [
+        SitemapEntry(url, listing.lastmod or (newest if url in in_menu else None)) for url, listing in listings.items()
+    ]
+    listed = {e.path for e in sitemap}
+    sitemap += [SitemapEntry(f.url, newest) for src, f in pages.items() if src not in dropped and f.url not in listed]
+    return SitePlan(
+        catalog=catalog,
+        index=index,
+        listings=MappingProxyType(listings),
+        home=build_home(index, portal),
+        errors=tuple(sorted(errors)),
+        warnings=tuple(catalog.far_future),
+        dropped=dropped,
+        generated=tuple(generated),
+        photos=photos,
+        targets=MappingProxyType(targets),
+        search_records=tuple(records),
+        sitemap=tuple(sorted(sitemap, key=lambda e: e.path)),
+        articles=frozenset(read),
+        in_menu=frozenset(in_menu),
+    )

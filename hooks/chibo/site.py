@@ -1,0 +1,303 @@
+"""The portal through one build, and what a preview (`mkdocs serve`) keeps between its builds.
+
+The steps, in order: `configure` (settings, counter figures), `read` (every article, in
+forked workers on a build, through the content-hash cache in a preview), `plan` (the site's
+plan and its photos), then `write` (pages, feeds, sitemap, search index, photos, the web
+editor's files). The hook file calls these from MkDocs' events; nothing here imports MkDocs.
+
+In a preview MkDocs writes its own pages into a hidden staging folder, which `write` copies
+into the served folder file by file where they changed: the served folder is never emptied, an
+unchanged page keeps its modification time, and what no longer belongs (a deleted article's
+page) is removed.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .articles import ArticleReader, read_article
+from .bodies import BodyConverter
+from .cache import cache_dir
+from .catalog import now_in_vietnam
+from .cms import ADMIN_DIR, admin_page, editor_config, editor_config_yaml
+from .config import PortalConfig, load_portal_config
+from .counter import Snapshot, fetch_snapshot, load_snapshot, save_snapshot
+from .errors import ContentError
+from .feeds import absolute
+from .outputs import Output, PartsCache, fingerprint
+from .pages import SiteFacts
+from .photos import PhotoOutput, Shown, addressed_at, featured_images, make_photos
+from .plan import SitePlan, SourceFile, make_plan
+from .search import INDEX_DIR, make_index
+from .storage import write_manifest
+from .workers import run_forked, start_forked, working_on
+from .writers import Job, Templates, write_feeds, write_pages
+
+STAGING = ".chibo-mkdocs"  # a preview's folder for MkDocs' own output (hidden: MkDocs never empties it)
+counter_log = logging.getLogger("chibo.counter")
+log = logging.getLogger("mkdocs.plugins.chibo")
+
+
+@dataclass
+class Settings:
+    """What the writers need of mkdocs.yml."""
+
+    site_url: str
+    site_name: str
+    site_description: str
+    docs_dir: str
+    site_dir: str
+    project_root: str
+    markdown_extensions: list[Any]
+    mdx_configs: dict[str, dict[str, Any]]
+    theme_dirs: list[str]
+    extra: dict[str, Any]
+    theme_key: str = ""  # theme language and features
+
+
+@dataclass
+class BuildResult:
+    written: int = 0
+    rendered: int = 0
+    removed: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+class Portal:
+    def __init__(self) -> None:
+        self.command = "build"
+        self.config: PortalConfig | None = None
+        self.snapshot: Snapshot | None = None
+        self.reader = ArticleReader()
+        self.output = Output()
+        self.plan: SitePlan | None = None
+        self.photos = PhotoOutput()
+        self.featured: dict[str, Shown] = {}
+        self.errors: list[ContentError] = []
+        self.served = ""  # a preview's served folder (MkDocs writes into its STAGING)
+        self.search: Callable[[], tuple[bool, dict[str, str] | str, float]] | None = None
+        self._index_cache: tuple[str, dict[str, str]] | None = None
+        self.last = BuildResult()
+
+    @property
+    def preview(self) -> bool:
+        return self.command == "serve"
+
+    def workers(self) -> int:
+        """Processes for reading and writing: the machine's cores on a build (CHIBO_WORKERS
+        overrides), one in a preview, where the caches must live in the server's process."""
+        if self.command != "build":
+            return 1
+        return int(os.environ.get("CHIBO_WORKERS") or min(os.cpu_count() or 1, 4))
+
+    # -- configure ---------------------------------------------------------------------------
+
+    def configure(self, extra: dict[str, Any], project_root: str) -> PortalConfig:
+        """Raises ContentErrors for bad settings."""
+        self.config = load_portal_config(extra)
+        self.snapshot = self._counter_snapshot(project_root)
+        return self.config
+
+    def stage(self, site_dir: str) -> str:
+        """In a preview: the folder MkDocs should write into instead of the served one."""
+        self.served = site_dir
+        return os.path.join(site_dir, STAGING)
+
+    def _counter_snapshot(self, project_root: str) -> Snapshot | None:
+        """Exact figures written into the HTML: fetched when a token is given, else (or when the
+        server fails) the last good ones an earlier build kept. Never fails the build."""
+        portal = self.config
+        if portal is None or portal.counter is None:
+            return None
+        saved = cache_dir(project_root) / "counter.json"
+        token = os.environ.get("GOATCOUNTER_TOKEN", "").strip()
+        if token:
+            snapshot, reason = fetch_snapshot(portal.counter, token, now_in_vietnam())
+            if snapshot is not None:
+                save_snapshot(saved, snapshot, portal.counter)
+                return snapshot
+            counter_log.warning(
+                "Không lấy được số liệu lượt truy cập (%s); trang vẫn được xây dựng với số liệu lần trước (nếu có), "
+                "khung số liệu sẽ tự cập nhật trong trình duyệt.",
+                reason,
+            )
+        return load_snapshot(saved, portal.counter)
+
+    # -- read and plan -----------------------------------------------------------------------
+
+    def read(self, articles: Mapping[str, str]) -> dict[str, Any]:
+        """Every article file (source path -> file on disk) read and validated."""
+        portal = self.config
+        assert portal is not None
+        workers = self.workers()
+        if workers == 1 or len(articles) < 500:
+            out = {}
+            for src, path in articles.items():
+                with open(path, "rb") as f:
+                    out[src] = self.reader.read(src, f.read(), portal)
+            return out
+
+        def read(part: list[tuple[str, str]]) -> list[tuple[str, Any]]:
+            results = []
+            for src, path in part:
+                working_on(f"docs/{src}")
+                with open(path, "rb") as f:
+                    results.append((src, read_article(src, f.read(), portal)))
+            return results
+
+        return dict(item for part in run_forked(read, list(articles.items()), workers) for item in part)
+
+    def plan_site(
+        self, files: Mapping[str, SourceFile], read: Mapping[str, Any], named: set[str], settings: Settings
+    ) -> SitePlan:
+        """The plan and the photos; the problems (in Vietnamese) are in `self.errors`."""
+        assert self.config is not None
+        plan = make_plan(files, read, self.config, now_in_vietnam(), named)
+        store = cache_dir(settings.project_root) / "images"
+        photos = make_photos(
+            plan.photos,
+            plan.catalog,
+            settings.docs_dir,
+            store,
+            settings.site_name,
+            self.workers(),
+            plan.photos.users,
+        )
+        if self.config.storage is not None:  # pages point at the storage; `chibo upload` sends the files
+            photos = addressed_at(photos, self.config.storage.public_url)
+        self.plan, self.photos = plan, photos
+        self.featured = featured_images(plan.catalog, photos)
+        self.errors = sorted([*plan.errors, *photos.problems])
+        return plan
+
+    def start_search(self, settings: Settings, enabled: bool) -> None:
+        """The index depends only on the plan: on a build it is made in a forked process while the
+        pages are written; in a preview, when asked for, and again only when the records changed."""
+        self.search = None
+        if not enabled or self.plan is None or self.config is None:
+            return
+        records = self.plan.search_records
+        categories = [c.name for c in self.config.categories]
+        if self.preview:
+            key = fingerprint(records, categories)
+            if self._index_cache is None or self._index_cache[0] != key:
+                ok, files, seconds = make_index(records, categories)
+                if not ok:
+                    self.search = lambda: (ok, files, seconds)
+                    return
+                assert isinstance(files, dict)
+                self._index_cache = (key, files)
+            cached = self._index_cache[1]
+            self.search = lambda: (True, cached, 0.0)
+        else:
+            self.search = start_forked(functools.partial(make_index, records, categories))
+
+    # -- write -------------------------------------------------------------------------------
+
+    def site_facts(self, settings: Settings) -> SiteFacts:
+        assert self.config is not None
+        logo = absolute(settings.site_url, self.config.banner.logo or "assets/portal/logo.png")
+        templates = []
+        for folder in settings.theme_dirs:
+            for root, _, names in os.walk(folder):
+                for name in names:
+                    if name.endswith(".html"):
+                        stat = os.stat(os.path.join(root, name))
+                        templates.append((os.path.join(root, name), stat.st_mtime_ns, stat.st_size))
+        key = fingerprint(
+            sorted(templates),
+            self.config.cache_key,
+            json.dumps(settings.extra, sort_keys=True, default=repr),
+            settings.site_url,
+            settings.site_name,
+            settings.theme_key,
+        )
+        return SiteFacts(settings.site_url, settings.site_name, logo, key)
+
+    def write(
+        self, settings: Settings, templates: Templates, admin: tuple[str, list[tuple[str, str]]] | None
+    ) -> BuildResult:
+        """Everything the portal writes; in a preview also MkDocs' own pages, from the staging
+        folder. `admin`: the web editor's vendored version and the pages it may edit."""
+        assert self.plan is not None and self.config is not None
+        result = BuildResult()
+        started = time.perf_counter()
+        root = self.served if self.preview else settings.site_dir
+        output = self.output
+        output.begin(root)
+        site = self.site_facts(settings)
+        parts = PartsCache(cache_dir(settings.project_root) / "pages")
+        bodies = BodyConverter(
+            self.plan.targets, settings.markdown_extensions, settings.mdx_configs, self.photos.pictures
+        )
+        job = Job(self.plan, self.photos, self.featured, site, templates, bodies, settings.docs_dir, parts, output)
+        report = write_pages(job, self.workers())
+        for src_path in sorted(report.unresolved):
+            for link in report.unresolved[src_path]:
+                log.warning(f"Bài docs/{src_path} có liên kết tới '{link}' nhưng không tìm thấy tệp này.")
+        parts.keep_only(report.keys)
+        result.rendered = report.rendered
+        result.seconds["pages"] = time.perf_counter() - started
+
+        write_feeds(job, settings.site_description, list(self.config.categories), output.write)
+        if self.search is not None:
+            ok, files, seconds = self.search()
+            if not ok:
+                raise RuntimeError(f"Không tạo được chỉ mục tìm kiếm:\n{files}")
+            assert isinstance(files, dict)
+            for name, text in files.items():
+                output.write(f"{INDEX_DIR}/{name}", text)
+            result.seconds["search"] = seconds
+        if self.config.storage is None:
+            for path, stored in self.photos.files.items():
+                output.link(path, stored)
+        else:
+            write_manifest(cache_dir(settings.project_root), self.photos.files)
+        if admin is not None:
+            self._write_admin(settings, admin, output.write)
+        if self.preview:
+            self._sync_staging(output)
+            result.removed = output.finish(prune=True)
+        else:
+            output.finish(prune=False)
+            # MkDocs' own compressed copy lists pages without our dates: drop it rather than disagree
+            gz = os.path.join(root, "sitemap.xml.gz")
+            if os.path.exists(gz):
+                os.remove(gz)
+        result.written = output.done.written
+        result.seconds["all"] = time.perf_counter() - started
+        self.last = result
+        return result
+
+    def _write_admin(
+        self, settings: Settings, admin: tuple[str, list[tuple[str, str]]], write: Callable[[str, str], None]
+    ) -> None:
+        """/admin/: the web editor's page and its configuration, from mkdocs.yml and the content model."""
+        assert self.config is not None
+        version, pages = admin
+        repo = os.environ.get("GITHUB_REPOSITORY", "")
+        folder = os.path.basename(settings.docs_dir.rstrip("/"))
+        config = editor_config(self.config, settings.site_url, repo, pages, folder)
+        write(f"{ADMIN_DIR}config.yml", editor_config_yaml(config))
+        write(f"{ADMIN_DIR}index.html", admin_page(settings.site_name, version, self.config.editor.auth_url))
+
+    def _sync_staging(self, output: Output) -> None:
+        """A preview: MkDocs' pages and files, from the staging folder into the served one,
+        where they changed (the portal's own writes win where both wrote)."""
+        staging = os.path.join(self.served, STAGING)
+        written = set(output.done.produced)
+        for folder, _, names in os.walk(staging):
+            for name in names:
+                source = os.path.join(folder, name)
+                path = os.path.relpath(source, staging).replace(os.sep, "/")
+                if path in written or path == "sitemap.xml.gz":
+                    continue
+                with open(source, "rb") as f:
+                    output.write(path, f.read())

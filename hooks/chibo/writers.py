@@ -1,0 +1,173 @@
+"""Writers: the pages the portal writes itself (articles and listings), its feeds, sitemap and
+search index, each through `Output`, so that only what changed is written.
+
+A page is skipped without rendering when its fingerprint (the shell it is filled into and the
+inputs of its own parts) is the one last written; its parts come from `PartsCache` when another
+build made them; otherwise they are rendered and kept there.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any, Protocol
+
+from .articles import article_body
+from .bodies import BodyConverter
+from .feeds import rss, sitemap
+from .outputs import Output, PartsCache, Written, fingerprint
+from .pages import PageStub, SiteFacts, article_key, article_parts, listing_key, listing_slots
+from .photos import PhotoOutput, Shown
+from .plan import SitePlan
+from .shell import Shell, fix_markup
+from .workers import run_forked, working_on
+
+
+class Templates(Protocol):
+    """What the writers need of the theme (the hook provides it from MkDocs)."""
+
+    def shell(self, depth: int, article: bool) -> tuple[Shell, dict[str, Any]]: ...
+    def render(self, name: str, context: dict[str, Any]) -> str: ...
+    def toc(self, tokens: list[Any]) -> Any: ...
+
+
+@dataclass
+class Job:
+    """Everything a writer needs for one build."""
+
+    plan: SitePlan
+    photos: PhotoOutput
+    featured: Mapping[str, Shown]
+    site: SiteFacts
+    templates: Templates
+    bodies: BodyConverter
+    docs_dir: str
+    parts: PartsCache
+    output: Output
+
+
+@dataclass
+class Report:
+    done: Written = field(default_factory=Written)
+    keys: set[str] = field(default_factory=set)  # parts used, to keep in the cache
+    unresolved: dict[str, tuple[str, ...]] = field(default_factory=dict)  # article -> links to no file
+    rendered: int = 0
+
+
+def _shell_id(shell: Shell) -> str:
+    return fingerprint(shell.parts, shell.names)
+
+
+def write_articles(job: Job, paths: list[str]) -> Report:
+    """Every article of `paths` (one worker's share)."""
+    report = Report()
+    output = job.output
+    before, output.done = output.done, report.done
+    published = job.plan.catalog.published
+    shell, base = job.templates.shell(4, True)
+    shell_id = _shell_id(shell)
+    for src_path in paths:
+        working_on(f"docs/{src_path}")
+        article = published[src_path]
+        # without a featured image, the body's first photo is the one to fetch first
+        eager = src_path not in job.featured
+        body_key = job.bodies.key(src_path, article.content_hash, article.links + article.images, article.url, eager)
+        key = article_key(article, body_key, job.plan, job.photos, job.featured, job.site)
+        report.keys.add(key)
+        page_key = fingerprint(shell_id, key)
+        if output.fresh(article.dest_path, page_key):
+            continue
+        parts = job.parts.get(key)
+        if parts is None:
+            with open(os.path.join(job.docs_dir, src_path), "rb") as f:
+                body = job.bodies.convert(src_path, article.url, article_body(f.read(), article), eager)
+            toc = job.templates.toc(body.toc)
+            parts = article_parts(
+                base, article, body, toc, job.plan, job.photos, job.featured, job.site, job.templates.render
+            )
+            parts["toc"] = fix_markup(parts["toc"])
+            job.parts.put(key, parts)
+            report.rendered += 1
+        if parts["unresolved"]:
+            report.unresolved[src_path] = tuple(parts["unresolved"].split("\n"))
+        output.write(article.dest_path, shell.fill(parts), page_key)
+    output.done = before
+    return report
+
+
+def write_listings(job: Job, urls: list[str]) -> Report:
+    """The listing pages of `urls` that are not in the menu (those are MkDocs' own pages)."""
+    report = Report()
+    output = job.output
+    before, output.done = output.done, report.done
+    shells: dict[int, tuple[Shell, dict[str, Any], str]] = {}
+    for url in urls:
+        working_on(f"/{url}")
+        listing = job.plan.listings[url]
+        depth = url.count("/")
+        if depth not in shells:
+            shell, base = job.templates.shell(depth, False)
+            shells[depth] = (shell, base, _shell_id(shell))
+        shell, base, shell_id = shells[depth]
+        key = listing_key(listing, job.featured, job.site)
+        report.keys.add(key)
+        page_key = fingerprint(shell_id, key)
+        path = f"{url}index.html"
+        if output.fresh(path, page_key):
+            continue
+        parts = job.parts.get(key)
+        if parts is None:
+            title = listing.title
+            canonical = f"{job.site.site_url.rstrip('/')}/{url}"
+            context = dict(base, page=PageStub(url, escape(title, quote=False), "", canonical))
+            parts = listing_slots(listing, context, job.site.site_url, job.templates.render)
+            parts.update(title=escape(title, quote=False), description="", canonical=canonical)
+            job.parts.put(key, parts)
+            report.rendered += 1
+        output.write(path, shell.fill(parts), page_key)
+    output.done = before
+    return report
+
+
+def write_pages(job: Job, workers: int) -> Report:
+    """Articles and listings, over `workers` forked processes on a build."""
+    total = Report()
+    parts: list[Report] = []
+    parts += run_forked(lambda share: write_articles(job, share), list(job.plan.catalog.published), workers)
+    urls = [url for url in job.plan.listings if url not in job.plan.in_menu]
+    parts += run_forked(lambda share: write_listings(job, share), urls, workers)
+    for report in parts:
+        total.keys |= report.keys
+        total.unresolved.update(report.unresolved)
+        total.rendered += report.rendered
+        job.output.add(report.done)
+    return total
+
+
+def write_feeds(job: Job, site_description: str, categories: list[Any], written: Callable[[str, str], None]) -> None:
+    """The site's feed and each category's, and the sitemap."""
+    plan, site = job.plan, job.site
+    shares = job.photos.shares
+    written(
+        "feed.xml",
+        rss(
+            site.site_url, site.site_name, "", "feed.xml", site_description or site.site_name, plan.index.newest, shares
+        ),
+    )
+    for category in categories:
+        group = plan.index.categories[category.slug]
+        written(
+            f"{category.url}feed.xml",
+            rss(
+                site.site_url,
+                f"{category.name} – {site.site_name}",
+                category.url,
+                f"{category.url}feed.xml",
+                category.name,
+                group.articles,
+                shares,
+            ),
+        )
+    written("sitemap.xml", sitemap(site.site_url, plan.sitemap))
