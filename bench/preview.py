@@ -7,8 +7,8 @@
    to the first HTTP response of its page that contains the sentence (polled every 10 ms), and
    after the rebuild, the files it wrote (new or with a new modification time) in the served
    folder, and the server's memory, open files and temporary folders.
-2. A title edit: until the home page, the category's listing, the feed and the article's new
-   address show the new title, and whether the old address is gone.
+2. A title edit: until the home page, the category's listing, the feed, the article's new
+   address and another article's related list show the new title; whether the old address is gone.
 3. A deleted article: until its page answers 404.
 
 Run by hand; it takes a few minutes.
@@ -33,6 +33,7 @@ from pathlib import Path
 from run import REPO, WORK, corpus, write_portal
 
 sys.path.insert(0, str(REPO / "hooks"))
+from chibo.site import STAGING  # noqa: E402
 from chibo.text import slugify  # noqa: E402
 
 
@@ -64,7 +65,10 @@ class Server:
             self.port = s.getsockname()[1]
         self.base = f"http://127.0.0.1:{self.port}/"
         self.temp = temp
-        self.builds: list[float] = []
+        self.builds: list[float] = []  # when each build ended
+        self.seconds: list[float] = []  # MkDocs' own figures, where it printed them
+        self.building = False
+        self.log: list[str] = []
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -87,8 +91,16 @@ class Server:
     def _read(self) -> None:
         assert self.proc.stdout is not None
         for line in self.proc.stdout:
-            if match := re.search(r"built in ([\d.]+) seconds", line):
-                self.builds.append(float(match.group(1)))
+            self.log.append(line)
+            # MkDocs logs "Documentation built in …" only when the figure differs from an earlier
+            # one; "Building documentation..." and "Reloading browsers" come every time
+            if "Building documentation" in line:
+                self.building = True
+            elif "Reloading browsers" in line or "Serving on" in line:
+                self.building = False
+                self.builds.append(time.perf_counter())
+            elif match := re.search(r"built in ([\d.]+) seconds", line):
+                self.seconds.append(float(match.group(1)))
 
     @property
     def served(self) -> Path:
@@ -103,8 +115,9 @@ class Server:
         rss = int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) // 1024
         return rss, len(os.listdir(f"/proc/{self.proc.pid}/fd")), len(list(self.temp.iterdir()))
 
-    def settle(self, builds: int) -> None:
-        _until(lambda: len(self.builds) >= builds, 120)
+    def settle(self) -> None:
+        """Wait until no rebuild has been running for half a second."""
+        _until(lambda: not self.building and time.perf_counter() - self.builds[-1] > 0.5, 120)
 
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGINT)
@@ -129,8 +142,8 @@ def main() -> None:
     server = Server(config, root / "tmp")
     try:
         _until(lambda: _get(server.base + url)[0] == 200, 300)
-        server.settle(1)
-        print(f"{args.n:,} articles; first build {server.builds[0]:.1f} s; serving {url}")
+        server.settle()
+        print(f"{args.n:,} articles; first build {server.seconds[0]:.1f} s; serving {url}")
         original = source.read_text(encoding="utf-8")
         times, written, health = [], [], []
         for save in range(1, args.saves + 1):
@@ -138,35 +151,47 @@ def main() -> None:
             sentence = f"Câu mới số {save} của biên tập viên {time.time_ns()}."
             source.write_text(original + f"\n{sentence}\n", encoding="utf-8")
             times.append(_until(lambda sentence=sentence: sentence in _get(server.base + url)[1]))
-            server.settle(1 + save)
+            server.settle()
             after = server.files()
-            written.append(sum(1 for path, mtime in after.items() if before.get(path) != mtime))
+            changed = [path for path, mtime in after.items() if before.get(path) != mtime]
+            staged = sum(1 for path in changed if f"/{STAGING}/" in path)
+            written.append((len(changed) - staged, staged))
             health.append(server.health())
-        print("| save | seen after | files written | server's own 'built in' | memory, open files, temp folders |")
-        print("| ---: | ---: | ---: | ---: | --- |")
+        print("| save | seen after | files written (served; MkDocs' staging) | memory, open files, temporary folders |")
+        print("| ---: | ---: | ---: | --- |")
         for k in (0, 1, len(times) - 1):
             rss, fds, temps = health[k]
-            print(
-                f"| {k + 1} | {times[k]:.2f} s | {written[k]:,} | {server.builds[k + 1]:.2f} s | {rss} MB, {fds}, {temps} |"
-            )
+            served, staged = written[k]
+            print(f"| {k + 1} | {times[k]:.2f} s | {served:,}; {staged:,} | {rss} MB, {fds}, {temps} |")
+        print(f"MkDocs' own 'built in' figures: {', '.join(f'{s:.2f}' for s in server.seconds[1:])} s")
         print(
-            f"median of {len(times)} saves: {statistics.median(times):.2f} s; files written: median {statistics.median(written):,.0f}"
+            f"median of {len(times)} saves: {statistics.median(times):.2f} s; "
+            f"files written to the served site: median {statistics.median(w[0] for w in written):,.0f}"
         )
 
         # a new title reaches every page that shows it
         title = f"Tiêu đề đã sửa lúc {time.time_ns()}"
         edited = original.replace(f"title: {post['title']}", f"title: {title}", 1)
         assert edited != original
+        slug = url.rstrip("/").rsplit("/", 1)[1]
+        related = next(
+            page.relative_to(server.served).parent.as_posix() + "/"
+            for page in server.served.glob("bai-viet/*/*/*/index.html")
+            if slug not in str(page) and f"/{slug}/" in page.read_text(encoding="utf-8")
+        )
         source.write_text(edited, encoding="utf-8")
         category = slugify(post["category"])
         new_url = f"bai-viet/{post['date']:%Y/%m}/{slugify(title)}/"
         started = time.perf_counter()
-        for where in ("", f"{category}/", "feed.xml", new_url):
+        for where in ("", f"{category}/", "feed.xml", new_url, related):
             _until(lambda where=where: title in _get(server.base + where)[1])
         seen = time.perf_counter() - started
-        server.settle(2 + args.saves)
+        server.settle()
         gone = _get(server.base + url)[0]
-        print(f"new title on home, category listing, feed and its new page: {seen:.2f} s; old address answers {gone}")
+        print(
+            f"new title on home, category listing, feed, its new page and a related list ({related}): "
+            f"{seen:.2f} s; old address answers {gone}"
+        )
 
         # a deleted article leaves the preview
         victim = next(i for i in range(len(posts)) if i != newest)
@@ -174,6 +199,9 @@ def main() -> None:
         assert _get(server.base + victim_url)[0] == 200
         (root / "docs/bai-viet" / str(posts[victim]["date"].year) / f"bai-{victim}.md").unlink()
         print(f"deleted article gone (404) after {_until(lambda: _get(server.base + victim_url)[0] == 404):.2f} s")
+    except BaseException:
+        print("".join(line for line in server.log if "Detected" not in line and "Reloading" not in line)[-6000:])
+        raise
     finally:
         server.stop()
 

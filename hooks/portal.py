@@ -26,7 +26,7 @@ from chibo.pages import PageStub, listing_slots
 from chibo.plan import SourceFile
 from chibo.search import INDEX_DIR
 from chibo.shell import Shell, fix_markup, slot
-from chibo.site import Portal, Settings
+from chibo.site import Settings, the_portal
 from chibo.text import clean_text, format_day, format_number, slugify, slugify_anchor
 from mkdocs.commands.build import get_context
 from mkdocs.exceptions import PluginError
@@ -42,7 +42,7 @@ if not counter_log.handlers:
     counter_log.addHandler(_handler)
     counter_log.propagate = False
 
-portal = Portal()
+portal = the_portal()
 _mkdocs: dict[str, Any] = {}  # this build's MkDocs objects the writers' templates need: files, nav, env
 
 
@@ -202,6 +202,7 @@ def on_env(env: Any, config: Any, files: Files) -> Any:
         search_index=INDEX_DIR,
     )
     _cards.clear()
+    env.bytecode_cache = portal.template_cache(os.path.dirname(config.config_file_path))
     _mkdocs["env"] = env
     portal.start_search(_settings(config), os.environ.get("CHIBO_NO_SEARCH", "") not in ("1", "true", "yes"))
     return env

@@ -297,6 +297,7 @@ class ShareCards:
     def __init__(self, site_name: str, store: Path) -> None:
         self.store = store
         self.site_name = site_name
+        self._folder = str(store)
         self._font = ImageFont.truetype(str(FONT), 58)
         self._space = self._font.getlength(" ")
         self._words: dict[str, tuple[Image.Image, int, int, int]] = {}
@@ -327,7 +328,7 @@ class ShareCards:
         digest = hashlib.sha256(f"{SETTINGS}\0{self.site_name}\0{title}".encode()).hexdigest()[:16]
         site_path = f"{folder}chia-se-{digest}.jpg"
         name = _stored(site_path)
-        if (self.store / name).is_file():
+        if os.path.isfile(os.path.join(self._folder, name)):  # os.path: a preview asks for 4,000 of them
             return site_path, name
         lines: list[list[str]] = [[]]
         width = 0

@@ -38,11 +38,12 @@ class Output:
     def __init__(self) -> None:
         self.root = ""
         self.fingerprints: dict[str, str] = {}
+        self.produced: set[str] = set()  # by the previous build
         self.done = Written()
 
     def begin(self, root: str) -> None:
         if root != self.root:
-            self.fingerprints = {}
+            self.fingerprints, self.produced = {}, set()
         self.root = root
         self.done = Written()
 
@@ -98,26 +99,24 @@ class Output:
         self.done.written += done.written
 
     def finish(self, prune: bool) -> int:
-        """Keep this build's fingerprints; with `prune`, remove every file of the folder that this
-        build did not produce (hidden folders excepted). Returns the files removed."""
+        """Keep this build's fingerprints; with `prune`, remove what the previous build produced
+        and this one did not (a deleted or renamed article's page, an old search index), and the
+        folders left empty. Returns the files removed."""
         done = self.done
         self.fingerprints = {p: k for p, k in {**self.fingerprints, **done.fingerprints}.items() if p in done.produced}
-        removed = 0
-        if not prune:
-            return removed
-        for folder, dirs, names in os.walk(self.root):
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            for name in names:
-                path = os.path.relpath(os.path.join(folder, name), self.root).replace(os.sep, "/")
-                if path not in done.produced:
-                    os.unlink(os.path.join(folder, name))
-                    removed += 1
-        if removed:  # and the folders that held only those (a deleted article's address)
-            for folder, _, _ in os.walk(self.root, topdown=False):
-                hidden = any(p.startswith(".") for p in os.path.relpath(folder, self.root).split(os.sep))
-                if folder != self.root and not hidden and not os.listdir(folder):
-                    os.rmdir(folder)
-        return removed
+        gone = self.produced - done.produced if prune else set()
+        self.produced = done.produced
+        for path in gone:
+            target = os.path.join(self.root, path)
+            try:
+                os.unlink(target)
+            except FileNotFoundError:
+                continue
+            folder = os.path.dirname(target)
+            while folder != self.root and not os.listdir(folder):
+                os.rmdir(folder)
+                folder = os.path.dirname(folder)
+        return len(gone)
 
 
 class PartsCache:

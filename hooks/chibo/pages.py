@@ -58,19 +58,26 @@ def shown(article: Article, featured: Mapping[str, Shown]) -> tuple[object, ...]
     )
 
 
+def shown_keys(plan: SitePlan, featured: Mapping[str, Shown]) -> dict[str, str]:
+    """Each published article's `shown`, as a short key: made once per build."""
+    return {src: fingerprint(shown(a, featured)) for src, a in plan.catalog.published.items()}
+
+
 def article_key(
-    article: Article, body_key: str, plan: SitePlan, photos: PhotoOutput, featured: Mapping[str, Shown], site: SiteFacts
+    article: Article, body_key: str, plan: SitePlan, photos: PhotoOutput, shown_key: Mapping[str, str], site: SiteFacts
 ) -> str:
+    """Everything the article's own parts show: its file (front matter and body, by hash; the
+    body's key holds that hash), its featured and share images, its related and neighbouring articles."""
     index = plan.index
-    neighbours = [index.newer(article), index.older(article)]
+    newer, older = index.newer(article), index.older(article)
     return fingerprint(
         site.key,
         body_key,
-        article,
-        featured.get(article.src_path),
+        shown_key[article.src_path],
         photos.shares.get(article.src_path, photos.site_share),
-        [shown(a, featured) for a in index.related(article)],
-        [shown(a, featured) if a else None for a in neighbours],
+        [shown_key[a.src_path] for a in index.related(article)],
+        shown_key[newer.src_path] if newer else None,
+        shown_key[older.src_path] if older else None,
     )
 
 
@@ -118,7 +125,7 @@ def article_parts(
     }
 
 
-def listing_key(listing: Listing, featured: Mapping[str, Shown], site: SiteFacts) -> str:
+def listing_key(listing: Listing, shown_key: Mapping[str, str], site: SiteFacts) -> str:
     return fingerprint(
         site.key,
         listing.url,
@@ -133,7 +140,7 @@ def listing_key(listing: Listing, featured: Mapping[str, Shown], site: SiteFacts
         listing.entries,
         listing.empty_message,
         listing.lastmod,
-        [shown(a, featured) for a in listing.items],
+        [shown_key[a.src_path] for a in listing.items],
     )
 
 

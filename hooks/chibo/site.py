@@ -32,7 +32,7 @@ from .counter import Snapshot, fetch_snapshot, load_snapshot, save_snapshot
 from .errors import ContentError
 from .feeds import absolute
 from .outputs import Output, PartsCache, fingerprint
-from .pages import SiteFacts
+from .pages import SiteFacts, shown_keys
 from .photos import PhotoOutput, Shown, addressed_at, featured_images, make_photos
 from .plan import SitePlan, SourceFile, make_plan
 from .search import INDEX_DIR, make_index
@@ -199,6 +199,16 @@ class Portal:
         else:
             self.search = start_forked(functools.partial(make_index, records, categories))
 
+    def template_cache(self, project_root: str) -> Any:
+        """Compiled templates kept on disk (MkDocs makes a new template environment on every
+        build, which would compile Material's templates again each time: a third of a preview's
+        rebuild). Jinja checks each template's source against its compiled copy."""
+        import jinja2
+
+        folder = cache_dir(project_root) / "templates"
+        folder.mkdir(parents=True, exist_ok=True)
+        return jinja2.FileSystemBytecodeCache(str(folder))
+
     # -- write -------------------------------------------------------------------------------
 
     def site_facts(self, settings: Settings) -> SiteFacts:
@@ -238,6 +248,7 @@ class Portal:
             self.plan.targets, settings.markdown_extensions, settings.mdx_configs, self.photos.pictures
         )
         job = Job(self.plan, self.photos, self.featured, site, templates, bodies, settings.docs_dir, parts, output)
+        job.shown = shown_keys(self.plan, self.featured)
         report = write_pages(job, self.workers())
         for src_path in sorted(report.unresolved):
             for link in report.unresolved[src_path]:
@@ -246,7 +257,7 @@ class Portal:
         result.rendered = report.rendered
         result.seconds["pages"] = time.perf_counter() - started
 
-        write_feeds(job, settings.site_description, list(self.config.categories), output.write)
+        write_feeds(job, settings.site_description, list(self.config.categories))
         if self.search is not None:
             ok, files, seconds = self.search()
             if not ok:
@@ -293,11 +304,21 @@ class Portal:
         where they changed (the portal's own writes win where both wrote)."""
         staging = os.path.join(self.served, STAGING)
         written = set(output.done.produced)
+        start = len(staging) + 1
         for folder, _, names in os.walk(staging):
             for name in names:
                 source = os.path.join(folder, name)
-                path = os.path.relpath(source, staging).replace(os.sep, "/")
+                path = source[start:].replace(os.sep, "/")
                 if path in written or path == "sitemap.xml.gz":
                     continue
                 with open(source, "rb") as f:
                     output.write(path, f.read())
+
+
+_PORTAL = Portal()
+
+
+def the_portal() -> Portal:
+    """The one Portal of this process. MkDocs executes the hook file anew for every build of a
+    preview, so what must outlive a build (the command, the caches) cannot live there."""
+    return _PORTAL

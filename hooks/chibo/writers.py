@@ -9,14 +9,14 @@ build made them; otherwise they are rendered and kept there.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any, Protocol
 
 from .articles import article_body
 from .bodies import BodyConverter
-from .feeds import rss, sitemap
+from .feeds import FEED_SIZE, rss, sitemap
 from .outputs import Output, PartsCache, Written, fingerprint
 from .pages import PageStub, SiteFacts, article_key, article_parts, listing_key, listing_slots
 from .photos import PhotoOutput, Shown
@@ -46,6 +46,7 @@ class Job:
     docs_dir: str
     parts: PartsCache
     output: Output
+    shown: Mapping[str, str] = field(default_factory=dict)  # article -> key of how other pages show it
 
 
 @dataclass
@@ -74,7 +75,7 @@ def write_articles(job: Job, paths: list[str]) -> Report:
         # without a featured image, the body's first photo is the one to fetch first
         eager = src_path not in job.featured
         body_key = job.bodies.key(src_path, article.content_hash, article.links + article.images, article.url, eager)
-        key = article_key(article, body_key, job.plan, job.photos, job.featured, job.site)
+        key = article_key(article, body_key, job.plan, job.photos, job.shown, job.site)
         report.keys.add(key)
         page_key = fingerprint(shell_id, key)
         if output.fresh(article.dest_path, page_key):
@@ -111,7 +112,7 @@ def write_listings(job: Job, urls: list[str]) -> Report:
             shell, base = job.templates.shell(depth, False)
             shells[depth] = (shell, base, _shell_id(shell))
         shell, base, shell_id = shells[depth]
-        key = listing_key(listing, job.featured, job.site)
+        key = listing_key(listing, job.shown, job.site)
         report.keys.add(key)
         page_key = fingerprint(shell_id, key)
         path = f"{url}index.html"
@@ -146,28 +147,31 @@ def write_pages(job: Job, workers: int) -> Report:
     return total
 
 
-def write_feeds(job: Job, site_description: str, categories: list[Any], written: Callable[[str, str], None]) -> None:
-    """The site's feed and each category's, and the sitemap."""
-    plan, site = job.plan, job.site
+def write_feeds(job: Job, site_description: str, categories: list[Any]) -> None:
+    """The site's feed and each category's (skipped when what they list did not change), and the sitemap."""
+    plan, site, output = job.plan, job.site, job.output
     shares = job.photos.shares
-    written(
-        "feed.xml",
-        rss(
-            site.site_url, site.site_name, "", "feed.xml", site_description or site.site_name, plan.index.newest, shares
-        ),
-    )
+
+    def feed(path: str, title: str, link: str, description: str, articles: list[Any]) -> None:
+        items = articles[:FEED_SIZE]
+        key = fingerprint(
+            site.key,
+            path,
+            title,
+            description,
+            [(job.shown[a.src_path], a.author, shares.get(a.src_path)) for a in items],
+        )
+        if not output.fresh(path, key):
+            output.write(path, rss(site.site_url, title, link, path, description, items, shares), key)
+
+    feed("feed.xml", site.site_name, "", site_description or site.site_name, plan.index.newest)
     for category in categories:
         group = plan.index.categories[category.slug]
-        written(
+        feed(
             f"{category.url}feed.xml",
-            rss(
-                site.site_url,
-                f"{category.name} – {site.site_name}",
-                category.url,
-                f"{category.url}feed.xml",
-                category.name,
-                group.articles,
-                shares,
-            ),
+            f"{category.name} – {site.site_name}",
+            category.url,
+            category.name,
+            group.articles,
         )
-    written("sitemap.xml", sitemap(site.site_url, plan.sitemap))
+    output.write("sitemap.xml", sitemap(site.site_url, plan.sitemap))
