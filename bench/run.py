@@ -139,6 +139,8 @@ def measure(config: Path, profile: Path | None = None, env: dict[str, str] | Non
             str(config),
         ]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    # cold: an empty cache (photos' store, pages' parts), as on a first publish
+    shutil.rmtree(config.parent / ".cache", ignore_errors=True)
     if profile:
         env["CHIBO_WORKERS"] = "1"  # a profile of one process shows all of the work
     t0 = time.perf_counter()

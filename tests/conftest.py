@@ -176,10 +176,11 @@ def served(directory: Path) -> Iterator[str]:
 
 
 @contextmanager
-def mkdocs_serve(site: Site, temp: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+def mkdocs_serve(site: Site, temp: Path, watch: bool = False) -> Iterator[tuple[str, subprocess.Popen]]:
     """`mkdocs serve` of the site on a free port, as an editor runs it (its build folder in
-    `temp`); yields the base URL, once the home page answers, and the process. Stopped with
-    Ctrl+C, as an editor stops it, so that it removes its build folder."""
+    `temp`); yields the base URL, once the home page answers, and the process. With `watch`,
+    it rebuilds on every saved file, as an editor's preview does. Stopped with Ctrl+C, as an
+    editor stops it, so that it removes its build folder."""
     import signal
     import socket
     import time
@@ -188,7 +189,9 @@ def mkdocs_serve(site: Site, temp: Path) -> Iterator[tuple[str, subprocess.Popen
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    command = [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"]
+    command = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]
+    if not watch:
+        command.insert(4, "--no-livereload")
     proc = subprocess.Popen(
         [*command, "-f", str(site.root / "mkdocs.yml")],
         stdout=subprocess.PIPE,

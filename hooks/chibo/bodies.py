@@ -319,6 +319,13 @@ class _PlainTextExtension(Extension):
         md.treeprocessors.register(_PlainText(md), "portal_plain_text", 20.5)
 
 
+def _stable(value: object) -> str:
+    """An option's value the same in every process: a function (toc's slugify) by its name, not
+    by its address in memory."""
+    name = getattr(value, "__qualname__", None)
+    return f"{getattr(value, '__module__', '')}.{name}" if name else repr(value)
+
+
 class BodyConverter:
     """Article bodies to HTML with the site's Markdown extensions and the portal's links and
     photos, for one build. `key` names exactly what a body depends on, so that a page's parts
@@ -335,7 +342,7 @@ class BodyConverter:
         self.extensions, self.configs = extensions, configs
         # the extensions' options too: changing one while `mkdocs serve` runs re-renders every body
         self.options = hashlib.sha1(
-            repr((extensions, json.dumps(configs, sort_keys=True, default=repr))).encode()
+            repr((extensions, json.dumps(configs, sort_keys=True, default=_stable))).encode()
         ).hexdigest()
         self._md: markdown.Markdown | None = None
 

@@ -298,6 +298,7 @@ class ShareCards:
         self.store = store
         self.site_name = site_name
         self._folder = str(store)
+        self._made_store = False
         self._font = ImageFont.truetype(str(FONT), 58)
         self._space = self._font.getlength(" ")
         self._words: dict[str, tuple[Image.Image, int, int, int]] = {}
@@ -350,7 +351,9 @@ class ShareCards:
                     break
                 image.paste((255, 255, 255), (round(x) + left, top + 76 * number + glyph_top), mask)
                 x += advance + self._space
-        self.store.mkdir(parents=True, exist_ok=True)
+        if not self._made_store:  # once: each mkdir is a system call, and a cold build makes thousands of cards
+            self.store.mkdir(parents=True, exist_ok=True)
+            self._made_store = True
         atomic_write(self.store / name, _encode(image, "JPEG", SHARE_QUALITY))
         return site_path, name
 

@@ -15,6 +15,8 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +39,7 @@ class Output:
 
     def __init__(self) -> None:
         self.root = ""
+        self.atomic = False  # a preview's server may read a page while it is replaced
         self.fingerprints: dict[str, str] = {}
         self.produced: set[str] = set()  # by the previous build
         self.done = Written()
@@ -67,12 +70,17 @@ class Output:
                         return
         except OSError:
             pass
-        os.makedirs(os.path.dirname(target), exist_ok=True)
         # a preview's server may be reading the old file: replace it whole
-        temporary = f"{target}.{os.getpid()}.tmp"
-        with open(temporary, "wb") as f:
+        temporary = f"{target}.{os.getpid()}.tmp" if self.atomic else target
+        try:
+            f = open(temporary, "wb")
+        except FileNotFoundError:  # a new folder (most pages have one of their own)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            f = open(temporary, "wb")
+        with f:
             f.write(data)
-        os.replace(temporary, target)
+        if self.atomic:
+            os.replace(temporary, target)
         self.done.written += 1
 
     def link(self, path: str, stored: Path) -> None:
@@ -120,28 +128,56 @@ class Output:
 
 
 class PartsCache:
-    """Pages' own parts by fingerprint, one small file each, in `.cache/chibo/pages/`."""
+    """Pages' own parts by fingerprint, in one SQLite file (`.cache/chibo/pages.sqlite`):
+    compressed, so the workflow's cache stays small. Workers only read; what they render comes
+    back to the parent, which stores it in one transaction (`save`)."""
 
     def __init__(self, folder: Path) -> None:
-        self.folder = folder
+        self.path = folder / "pages.sqlite"
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._db is None or self._pid != os.getpid():  # a forked worker opens its own
+            self._pid = os.getpid()
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(self.path, timeout=30)
+                self._db.execute("CREATE TABLE IF NOT EXISTS parts (key TEXT PRIMARY KEY, data BLOB)")
+            except sqlite3.Error:
+                self._db = None  # no cache: every page is rendered
+        return self._db
 
     def get(self, key: str) -> dict[str, str] | None:
+        db = self._connect()
+        if db is None:
+            return None
         try:
-            with open(self.folder / f"{key}.json", encoding="utf-8") as f:
-                return json.load(f)
-        except (OSError, ValueError):
+            row = db.execute("SELECT data FROM parts WHERE key = ?", (key,)).fetchone()
+            return json.loads(zlib.decompress(row[0])) if row else None
+        except (sqlite3.Error, zlib.error, ValueError):
             return None
 
-    def put(self, key: str, parts: dict[str, str]) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        temporary = self.folder / f"{key}.{os.getpid()}.tmp"
-        temporary.write_text(json.dumps(parts, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, self.folder / f"{key}.json")
+    @staticmethod
+    def pack(parts: dict[str, str]) -> bytes:
+        """A page's parts as stored (done in the worker that rendered them)."""
+        return zlib.compress(json.dumps(parts, ensure_ascii=False).encode(), 1)
 
-    def keep_only(self, keys: set[str]) -> None:
-        """Drop the parts no page of this build used: the cache holds one site, not its history."""
-        if not self.folder.is_dir():
+    def save(self, new: dict[str, bytes], used: set[str]) -> None:
+        """Store the parts rendered in this build; drop those no page used (the cache holds one
+        site, not its history)."""
+        db = self._connect()
+        if db is None:
             return
-        for entry in os.scandir(self.folder):
-            if entry.name.removesuffix(".json") not in keys:
-                os.unlink(entry.path)
+        try:
+            with db:
+                db.executemany(
+                    "INSERT OR REPLACE INTO parts VALUES (?, ?)",
+                    list(new.items()),
+                )
+                db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+                db.execute("DELETE FROM used")
+                db.executemany("INSERT OR IGNORE INTO used VALUES (?)", [(k,) for k in used])
+                db.execute("DELETE FROM parts WHERE key NOT IN (SELECT key FROM used)")
+        except sqlite3.Error:
+            pass

@@ -136,13 +136,13 @@ def build_index(records: Iterable[SearchRecord], categories: list[str], chunk: i
         for i, word in enumerate(title):
             position.setdefault(word, i)
         strong = set(title).union(words(" ".join(record.tags)))
-        for word in strong:
+        for word in sorted(strong):  # sorted: a set's order changes from one process to the next
             posting = by_word.get(word)
             if posting is None:
                 posting = by_word[word] = _Posting()
             posting.strong.append(number)
             posting.position.append(_place(position.get(word)))
-        for word in set(words(record.text)) - strong:
+        for word in sorted(set(words(record.text)) - strong):
             posting = by_word.get(word)
             if posting is None:
                 posting = by_word[word] = _Posting()

@@ -242,8 +242,9 @@ class Portal:
         root = self.served if self.preview else settings.site_dir
         output = self.output
         output.begin(root)
+        output.atomic = self.preview
         site = self.site_facts(settings)
-        parts = PartsCache(cache_dir(settings.project_root) / "pages")
+        parts = PartsCache(cache_dir(settings.project_root))
         bodies = BodyConverter(
             self.plan.targets, settings.markdown_extensions, settings.mdx_configs, self.photos.pictures
         )
@@ -253,7 +254,7 @@ class Portal:
         for src_path in sorted(report.unresolved):
             for link in report.unresolved[src_path]:
                 log.warning(f"Bài docs/{src_path} có liên kết tới '{link}' nhưng không tìm thấy tệp này.")
-        parts.keep_only(report.keys)
+        parts.save(report.new, report.keys)
         result.rendered = report.rendered
         result.seconds["pages"] = time.perf_counter() - started
 

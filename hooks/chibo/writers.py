@@ -53,6 +53,7 @@ class Job:
 class Report:
     done: Written = field(default_factory=Written)
     keys: set[str] = field(default_factory=set)  # parts used, to keep in the cache
+    new: dict[str, bytes] = field(default_factory=dict)  # parts rendered, packed, to store
     unresolved: dict[str, tuple[str, ...]] = field(default_factory=dict)  # article -> links to no file
     rendered: int = 0
 
@@ -89,7 +90,7 @@ def write_articles(job: Job, paths: list[str]) -> Report:
                 base, article, body, toc, job.plan, job.photos, job.featured, job.site, job.templates.render
             )
             parts["toc"] = fix_markup(parts["toc"])
-            job.parts.put(key, parts)
+            report.new[key] = PartsCache.pack(parts)
             report.rendered += 1
         if parts["unresolved"]:
             report.unresolved[src_path] = tuple(parts["unresolved"].split("\n"))
@@ -125,7 +126,7 @@ def write_listings(job: Job, urls: list[str]) -> Report:
             context = dict(base, page=PageStub(url, escape(title, quote=False), "", canonical))
             parts = listing_slots(listing, context, job.site.site_url, job.templates.render)
             parts.update(title=escape(title, quote=False), description="", canonical=canonical)
-            job.parts.put(key, parts)
+            report.new[key] = PartsCache.pack(parts)
             report.rendered += 1
         output.write(path, shell.fill(parts), page_key)
     output.done = before
@@ -141,6 +142,7 @@ def write_pages(job: Job, workers: int) -> Report:
     parts += run_forked(lambda share: write_listings(job, share), urls, workers)
     for report in parts:
         total.keys |= report.keys
+        total.new.update(report.new)
         total.unresolved.update(report.unresolved)
         total.rendered += report.rendered
         job.output.add(report.done)

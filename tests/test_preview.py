@@ -1,0 +1,138 @@
+"""The preview keeps up (`mkdocs serve` as an editor uses it), and warm publishing builds give
+exactly what a cold build gives."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import article, build_env, make_site, mkdocs_serve
+
+CATEGORY = "Thông báo"
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+    except OSError:
+        return 0, ""
+
+
+def _until(check: Callable[[], bool], what: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"the preview never showed: {what}")
+
+
+def _files(folder: Path) -> dict[str, int]:
+    """The served site's files and their modification times (MkDocs' hidden staging left out)."""
+    out = {}
+    for path in folder.rglob("*"):
+        relative = path.relative_to(folder).as_posix()
+        if path.is_file() and not any(part.startswith(".") for part in relative.split("/")):
+            out[relative] = path.stat().st_mtime_ns
+    return out
+
+
+def _articles() -> dict[str, str]:
+    return {
+        f"bai-viet/2024/bai-{n}.md": article(f"Thông báo số {n}", f"2024-05-{n:02d}", CATEGORY, body=f"Nội dung {n}.")
+        for n in range(1, 7)
+    }
+
+
+def test_the_preview_follows_edits_and_rewrites_only_what_changed(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "p", _articles())
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    newest = "bai-viet/2024/05/thong-bao-so-6/"
+    with mkdocs_serve(site, temp, watch=True) as (base, _):
+        served = next(temp.glob("mkdocs_*"))
+        _until(lambda: _get(base + newest)[0] == 200, "the newest article")
+        time.sleep(1.5)  # the first build's writes settled
+        before = _files(served)
+
+        # a body edit: its page changes, and no other file of the site is written again
+        site.write("bai-viet/2024/bai-6.md", _articles()["bai-viet/2024/bai-6.md"] + "\nMột câu mới thêm vào.\n")
+        _until(lambda: "Một câu mới thêm vào." in _get(base + newest)[1], "the new sentence")
+        time.sleep(1.5)
+        after = _files(served)
+        changed = sorted(path for path, mtime in after.items() if before.get(path) != mtime)
+        assert changed == [f"{newest}index.html"], changed
+        assert set(after) == set(before)
+
+        # a new title: the home page, the category's listing, the feed, a related list, the new address
+        text = site.docs.joinpath("bai-viet/2024/bai-6.md").read_text(encoding="utf-8")
+        site.write("bai-viet/2024/bai-6.md", text.replace("title: Thông báo số 6", "title: Lịch sinh hoạt tháng Sáu"))
+        renamed = "bai-viet/2024/05/lich-sinh-hoat-thang-sau/"
+        for where in ("", "thong-bao/", "feed.xml", "thong-bao/feed.xml", "bai-viet/2024/05/thong-bao-so-5/", renamed):
+            _until(
+                lambda where=where: "Lịch sinh hoạt tháng Sáu" in _get(base + where)[1], f"the new title on /{where}"
+            )
+        _until(lambda: _get(base + newest)[0] == 404, "the old address gone")
+        assert not (served / newest).exists()
+
+        # a deleted article leaves the preview: its page, and its place in the listing
+        (site.docs / "bai-viet/2024/bai-3.md").unlink()
+        gone = "bai-viet/2024/05/thong-bao-so-3/"
+        _until(lambda: _get(base + gone)[0] == 404, "the deleted article gone")
+        _until(lambda: "Thông báo số 3" not in _get(base + "thong-bao/")[1], "the deleted article out of its listing")
+        assert not (served / gone).exists()
+
+
+def _build(site_root: Path, cache: Path) -> tuple[Path, int]:
+    """A publishing build as the workflow runs it: no site/ yet, `cache` as the restored cache.
+    Returns the site and how many pages the portal had to render."""
+    subprocess.run(["rm", "-rf", str(site_root / "site")], check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-v"],
+        cwd=site_root,
+        capture_output=True,
+        text=True,
+        env={**build_env(), "CHIBO_CACHE_DIR": str(cache)},
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    rendered = re.search(r"portal: (\d+) pages rendered", result.stderr)
+    assert rendered, result.stderr[-2000:]
+    return site_root / "site", int(rendered.group(1))
+
+
+def _differences(left: Path, right: Path) -> list[str]:
+    names = {p.relative_to(left).as_posix() for p in left.rglob("*") if p.is_file()}
+    names |= {p.relative_to(right).as_posix() for p in right.rglob("*") if p.is_file()}
+    return sorted(
+        n
+        for n in names
+        if not (left / n).is_file() or not (right / n).is_file() or not filecmp.cmp(left / n, right / n, shallow=False)
+    )
+
+
+def test_a_warm_build_renders_only_what_changed_and_equals_a_cold_one(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "p", _articles())
+    cache = tmp_path / "cache"
+    _, cold_rendered = _build(site.root, cache)
+    assert cold_rendered >= 7  # every article and listing page
+
+    site.write("bai-viet/2024/bai-2.md", _articles()["bai-viet/2024/bai-2.md"] + "\nĐoạn bổ sung.\n")
+    warm, warm_rendered = _build(site.root, cache)
+    assert warm_rendered == 1  # the changed article's page; every other page from the cache
+    os.rename(warm, tmp_path / "warm")
+
+    cold, _ = _build(site.root, tmp_path / "empty-cache")
+    assert "Đoạn bổ sung." in (cold / "bai-viet/2024/05/thong-bao-so-2/index.html").read_text(encoding="utf-8")
+    assert _differences(tmp_path / "warm", cold) == []
