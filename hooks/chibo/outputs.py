@@ -129,8 +129,8 @@ class Output:
 
 class PartsCache:
     """Pages' own parts by fingerprint, in one SQLite file (`.cache/chibo/pages.sqlite`):
-    compressed, so the workflow's cache stays small. Workers only read; what they render comes
-    back to the parent, which stores it in one transaction (`save`)."""
+    compressed, so the workflow's cache stays small. Each worker stores what it rendered in one
+    transaction; the parent then drops what this build did not use."""
 
     def __init__(self, folder: Path) -> None:
         self.path = folder / "pages.sqlite"
@@ -163,18 +163,25 @@ class PartsCache:
         """A page's parts as stored (done in the worker that rendered them)."""
         return zlib.compress(json.dumps(parts, ensure_ascii=False).encode(), 1)
 
-    def save(self, new: dict[str, bytes], used: set[str]) -> None:
-        """Store the parts rendered in this build; drop those no page used (the cache holds one
-        site, not its history)."""
+    def add(self, new: dict[str, bytes]) -> None:
+        """Store parts rendered by this process (a worker: one transaction at the end of its share;
+        SQLite lets the workers take turns)."""
+        db = self._connect()
+        if db is None or not new:
+            return
+        try:
+            with db:
+                db.executemany("INSERT OR REPLACE INTO parts VALUES (?, ?)", list(new.items()))
+        except sqlite3.Error:
+            pass
+
+    def keep_only(self, used: set[str]) -> None:
+        """Drop the parts no page of this build used: the cache holds one site, not its history."""
         db = self._connect()
         if db is None:
             return
         try:
             with db:
-                db.executemany(
-                    "INSERT OR REPLACE INTO parts VALUES (?, ?)",
-                    list(new.items()),
-                )
                 db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
                 db.execute("DELETE FROM used")
                 db.executemany("INSERT OR IGNORE INTO used VALUES (?)", [(k,) for k in used])

@@ -254,7 +254,7 @@ class Portal:
         for src_path in sorted(report.unresolved):
             for link in report.unresolved[src_path]:
                 log.warning(f"Bài docs/{src_path} có liên kết tới '{link}' nhưng không tìm thấy tệp này.")
-        parts.save(report.new, report.keys)
+        parts.keep_only(report.keys)
         result.rendered = report.rendered
         result.seconds["pages"] = time.perf_counter() - started
 

@@ -53,7 +53,6 @@ class Job:
 class Report:
     done: Written = field(default_factory=Written)
     keys: set[str] = field(default_factory=set)  # parts used, to keep in the cache
-    new: dict[str, bytes] = field(default_factory=dict)  # parts rendered, packed, to store
     unresolved: dict[str, tuple[str, ...]] = field(default_factory=dict)  # article -> links to no file
     rendered: int = 0
 
@@ -65,6 +64,7 @@ def _shell_id(shell: Shell) -> str:
 def write_articles(job: Job, paths: list[str]) -> Report:
     """Every article of `paths` (one worker's share)."""
     report = Report()
+    new: dict[str, bytes] = {}
     output = job.output
     before, output.done = output.done, report.done
     published = job.plan.catalog.published
@@ -90,18 +90,20 @@ def write_articles(job: Job, paths: list[str]) -> Report:
                 base, article, body, toc, job.plan, job.photos, job.featured, job.site, job.templates.render
             )
             parts["toc"] = fix_markup(parts["toc"])
-            report.new[key] = PartsCache.pack(parts)
+            new[key] = PartsCache.pack(parts)
             report.rendered += 1
         if parts["unresolved"]:
             report.unresolved[src_path] = tuple(parts["unresolved"].split("\n"))
         output.write(article.dest_path, shell.fill(parts), page_key)
     output.done = before
+    job.parts.add(new)
     return report
 
 
 def write_listings(job: Job, urls: list[str]) -> Report:
     """The listing pages of `urls` that are not in the menu (those are MkDocs' own pages)."""
     report = Report()
+    new: dict[str, bytes] = {}
     output = job.output
     before, output.done = output.done, report.done
     shells: dict[int, tuple[Shell, dict[str, Any], str]] = {}
@@ -126,10 +128,11 @@ def write_listings(job: Job, urls: list[str]) -> Report:
             context = dict(base, page=PageStub(url, escape(title, quote=False), "", canonical))
             parts = listing_slots(listing, context, job.site.site_url, job.templates.render)
             parts.update(title=escape(title, quote=False), description="", canonical=canonical)
-            report.new[key] = PartsCache.pack(parts)
+            new[key] = PartsCache.pack(parts)
             report.rendered += 1
         output.write(path, shell.fill(parts), page_key)
     output.done = before
+    job.parts.add(new)
     return report
 
 
@@ -142,7 +145,6 @@ def write_pages(job: Job, workers: int) -> Report:
     parts += run_forked(lambda share: write_listings(job, share), urls, workers)
     for report in parts:
         total.keys |= report.keys
-        total.new.update(report.new)
         total.unresolved.update(report.unresolved)
         total.rendered += report.rendered
         job.output.add(report.done)
