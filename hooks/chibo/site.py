@@ -85,6 +85,7 @@ class Portal:
         self.search: Callable[[], tuple[bool, dict[str, str] | str, float]] | None = None
         self._index_cache: tuple[str, dict[str, str]] | None = None
         self.last = BuildResult()
+        self._unpruned = 0  # parts stored since the cache last dropped unused ones
 
     @property
     def preview(self) -> bool:
@@ -254,7 +255,11 @@ class Portal:
         for src_path in sorted(report.unresolved):
             for link in report.unresolved[src_path]:
                 log.warning(f"Bài docs/{src_path} có liên kết tới '{link}' nhưng không tìm thấy tệp này.")
-        parts.keep_only(report.keys)
+        # a preview drops unused parts now and then, not on every save (it adds a row or two a save)
+        self._unpruned += report.rendered
+        if not self.preview or self._unpruned > 2000:
+            parts.keep_only(report.keys)
+            self._unpruned = 0
         result.rendered = report.rendered
         result.seconds["pages"] = time.perf_counter() - started
 
