@@ -117,7 +117,7 @@ def on_files(files: Files, config: Any) -> Files:
     settings = _settings(config)
     plan = portal.plan_site(
         sources,
-        portal.read(articles),
+        portal.read(articles, settings.project_root),
         {str(getattr(name, "path", name)).lstrip("/") for name in named if name},
         settings,
     )
@@ -286,11 +286,21 @@ def _admin(config: Any) -> tuple[str, list[tuple[str, str]]] | None:
     return None
 
 
+def on_serve(server: Any, config: Any, builder: Any) -> Any:
+    """MkDocs looks for saved files every half second; every fifth of a second makes the preview
+    follow an edit sooner (a scan of docs/ costs a few hundredths of a second at 4,000 articles)."""
+    for emitter in getattr(server.observer, "emitters", ()):
+        if isinstance(getattr(emitter, "_timeout", None), (int, float)):
+            emitter._timeout = min(emitter._timeout, 0.2)
+    return server
+
+
 def on_post_build(config: Any) -> None:
     try:
         result = portal.write(_settings(config), _Templates(config), _admin(config))
     except RuntimeError as exc:
         raise PluginError(str(exc)) from None
+    log.debug(f"portal: {portal.read_count} articles read (the others unchanged since the last build)")
     log.debug(
         f"portal: {result.rendered} pages rendered, {result.written} files written, {result.removed} removed "
         f"in {result.seconds.get('all', 0):.2f} s"

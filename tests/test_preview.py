@@ -94,9 +94,9 @@ def test_the_preview_follows_edits_and_rewrites_only_what_changed(tmp_path: Path
         assert not (served / gone).exists()
 
 
-def _build(site_root: Path, cache: Path) -> tuple[Path, int]:
+def _build(site_root: Path, cache: Path) -> tuple[Path, int, int]:
     """A publishing build as the workflow runs it: no site/ yet, `cache` as the restored cache.
-    Returns the site and how many pages the portal had to render."""
+    Returns the site, how many pages the portal had to render and how many articles to read."""
     subprocess.run(["rm", "-rf", str(site_root / "site")], check=True)
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-v"],
@@ -108,8 +108,9 @@ def _build(site_root: Path, cache: Path) -> tuple[Path, int]:
     )
     assert result.returncode == 0, result.stderr
     rendered = re.search(r"portal: (\d+) pages rendered", result.stderr)
-    assert rendered, result.stderr[-2000:]
-    return site_root / "site", int(rendered.group(1))
+    read = re.search(r"portal: (\d+) articles read", result.stderr)
+    assert rendered and read, result.stderr[-2000:]
+    return site_root / "site", int(rendered.group(1)), int(read.group(1))
 
 
 def _differences(left: Path, right: Path) -> list[str]:
@@ -125,14 +126,15 @@ def _differences(left: Path, right: Path) -> list[str]:
 def test_a_warm_build_renders_only_what_changed_and_equals_a_cold_one(tmp_path: Path) -> None:
     site = make_site(tmp_path / "p", _articles())
     cache = tmp_path / "cache"
-    _, cold_rendered = _build(site.root, cache)
-    assert cold_rendered >= 7  # every article and listing page
+    _, cold_rendered, cold_read = _build(site.root, cache)
+    assert cold_rendered >= 7 and cold_read == 7  # every article (the fixture's model one too) and listing page
 
     site.write("bai-viet/2024/bai-2.md", _articles()["bai-viet/2024/bai-2.md"] + "\nĐoạn bổ sung.\n")
-    warm, warm_rendered = _build(site.root, cache)
-    assert warm_rendered == 1  # the changed article's page; every other page from the cache
+    warm, warm_rendered, warm_read = _build(site.root, cache)
+    # the changed article read and its page rendered; everything else from the cache
+    assert warm_rendered == 1 and warm_read == 1
     os.rename(warm, tmp_path / "warm")
 
-    cold, _ = _build(site.root, tmp_path / "empty-cache")
+    cold, _, _ = _build(site.root, tmp_path / "empty-cache")
     assert "Đoạn bổ sung." in (cold / "bai-viet/2024/05/thong-bao-so-2/index.html").read_text(encoding="utf-8")
     assert _differences(tmp_path / "warm", cold) == []

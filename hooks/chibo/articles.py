@@ -7,10 +7,14 @@ write instead. Nothing downstream reads front matter again.
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -356,8 +360,9 @@ def article_body(raw: bytes, article: Article) -> str:
 class ArticleReader:
     """Reads articles, keeping each result until the file's content changes.
 
-    `mkdocs serve` rebuilds everything on each save; this keeps the read stage
-    of unchanged articles to one hash per file.
+    `mkdocs serve` rebuilds everything on each save; this keeps the read stage of unchanged
+    articles to one hash per file. `load` and `save` keep the results in the cache folder
+    between publishing builds (a warm build reads only the articles that changed).
     """
 
     def __init__(self) -> None:
@@ -371,3 +376,33 @@ class ArticleReader:
         result = read_article(src_path, raw, config)
         self._cache[src_path] = (digest, config.cache_key, result)
         return result
+
+    def load(self, path: Path) -> None:
+        """Results an earlier build kept (ignored when unreadable or from another version)."""
+        try:
+            with open(path, "rb") as f:
+                version, entries = pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+            return
+        if version == _CACHE_VERSION and isinstance(entries, dict):
+            self._cache.update(entries)
+
+    def save(self, path: Path, keep: Iterable[str]) -> None:
+        """Keep the results of the articles of this build (`keep`), for the next one."""
+        entries = {src: self._cache[src] for src in keep if src in self._cache}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with open(temporary, "wb") as f:
+            pickle.dump((_CACHE_VERSION, entries), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+
+    def remember(self, src_path: str, digest: str, config: PortalConfig, result: Article | list[ContentError]) -> None:
+        self._cache[src_path] = (digest, config.cache_key, result)
+
+    def known(self, src_path: str, digest: str, config: PortalConfig) -> Article | list[ContentError] | None:
+        cached = self._cache.get(src_path)
+        return cached[2] if cached and cached[0] == digest and cached[1] == config.cache_key else None
+
+
+# Part of the kept results' file: a change to Article or to the reading rules makes a new one.
+_CACHE_VERSION = hashlib.sha1(repr(sorted(Article.__dataclass_fields__)).encode()).hexdigest() + "-1"

@@ -14,6 +14,7 @@ page) is removed.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import logging
 import os
@@ -86,6 +87,7 @@ class Portal:
         self._index_cache: tuple[str, dict[str, str]] | None = None
         self.last = BuildResult()
         self._unpruned = 0  # parts stored since the cache last dropped unused ones
+        self.read_count = 0  # articles read in this build (the others' results were kept)
 
     @property
     def preview(self) -> bool:
@@ -133,27 +135,56 @@ class Portal:
 
     # -- read and plan -----------------------------------------------------------------------
 
-    def read(self, articles: Mapping[str, str]) -> dict[str, Any]:
-        """Every article file (source path -> file on disk) read and validated."""
+    def read(self, articles: Mapping[str, str], project_root: str) -> dict[str, Any]:
+        """Every article file (source path -> file on disk) read and validated. On a build the
+        results an earlier build kept (`.cache/chibo/articles.pickle`) are used for the files
+        whose content is unchanged, the others are read in forked workers."""
         portal = self.config
         assert portal is not None
+        reader = self.reader
         workers = self.workers()
+        kept = cache_dir(project_root) / "articles.pickle"
+        if not self.preview:  # a preview keeps them in memory
+            reader.load(kept)
+        self.read_count = 0
+        out: dict[str, Any] = {}
         if workers == 1 or len(articles) < 500:
-            out = {}
             for src, path in articles.items():
                 with open(path, "rb") as f:
-                    out[src] = self.reader.read(src, f.read(), portal)
-            return out
+                    raw = f.read()
+                digest = hashlib.sha1(raw).hexdigest()
+                result = reader.known(src, digest, portal)
+                if result is None:
+                    result = read_article(src, raw, portal)
+                    reader.remember(src, digest, portal, result)
+                    self.read_count += 1
+                out[src] = result
+        else:
 
-        def read(part: list[tuple[str, str]]) -> list[tuple[str, Any]]:
-            results = []
-            for src, path in part:
-                working_on(f"docs/{src}")
-                with open(path, "rb") as f:
-                    results.append((src, read_article(src, f.read(), portal)))
-            return results
+            def read(part: list[tuple[str, str]]) -> list[tuple[str, str, Any, bool]]:
+                results = []
+                for src, path in part:
+                    working_on(f"docs/{src}")
+                    with open(path, "rb") as f:
+                        raw = f.read()
+                    digest = hashlib.sha1(raw).hexdigest()
+                    known = reader.known(src, digest, portal)
+                    result = known if known is not None else read_article(src, raw, portal)
+                    results.append((src, digest, result, known is None))
+                return results
 
-        return dict(item for part in run_forked(read, list(articles.items()), workers) for item in part)
+            for part in run_forked(read, list(articles.items()), workers):
+                for src, digest, result, new in part:
+                    out[src] = result
+                    if new:
+                        reader.remember(src, digest, portal, result)
+                        self.read_count += 1
+        if not self.preview:
+            try:
+                reader.save(kept, out)
+            except OSError:
+                pass  # no cache: the next build reads everything again
+        return out
 
     def plan_site(
         self, files: Mapping[str, SourceFile], read: Mapping[str, Any], named: set[str], settings: Settings
