@@ -138,3 +138,17 @@ def test_a_warm_build_renders_only_what_changed_and_equals_a_cold_one(tmp_path: 
     cold, _, _ = _build(site.root, tmp_path / "empty-cache")
     assert "Đoạn bổ sung." in (cold / "bai-viet/2024/05/thong-bao-so-2/index.html").read_text(encoding="utf-8")
     assert _differences(tmp_path / "warm", cold) == []
+
+
+def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
+    """A cache cut short (a cancelled workflow, a full disk) costs a cold build, never a failed one."""
+    site = make_site(tmp_path / "p", _articles())
+    cache = tmp_path / "cache"
+    first, _, _ = _build(site.root, cache)
+    os.rename(first, tmp_path / "first")
+    for name in ("pages.sqlite", "articles.pickle"):
+        data = (cache / name).read_bytes()
+        (cache / name).write_bytes(data[: len(data) // 3] + b"\x00garbage")
+    again, rendered, read = _build(site.root, cache)
+    assert rendered >= 7 and read == 7  # nothing usable in the cache: everything made again
+    assert _differences(tmp_path / "first", again) == []
