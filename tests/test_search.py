@@ -301,3 +301,46 @@ def test_a_search_after_a_new_publication_uses_the_new_index(browser, tmp_path) 
             assert errors == []
         finally:
             context.close()
+
+
+def test_authors_document_numbers_and_the_year_filter(browser, tmp_path) -> None:
+    site = make_site(
+        tmp_path / "authors",
+        {
+            "bai-viet/nq.md": article(
+                "Nghị quyết 01-NQ/CB về công tác kiểm tra", "2024-03-02", "Văn bản", author="Nguyễn Thu Hà"
+            ),
+            "bai-viet/qd.md": article("Quyết định 15-QĐ/TW về kỷ luật", "2023-05-04", "Văn bản", author="Trần Minh"),
+            "bai-viet/lich.md": article("Lịch họp chi bộ tháng Sáu", "2025-06-01", "Thông báo", author="Nguyễn Thu Hà"),
+        },
+    )
+    site.build()
+    context = browser.new_context()
+    with served(site.out) as base:
+        try:
+            page = context.new_page()
+            hers = ["Lịch họp chi bộ tháng Sáu", "Nghị quyết 01-NQ/CB về công tác kiểm tra"]
+            assert search(page, base, "Thu Hà") == hers
+            assert search(page, base, "thu ha") == hers
+            assert search(page, base, "01-NQ/CB")[:1] == ["Nghị quyết 01-NQ/CB về công tác kiểm tra"]
+            for typed in ("15-QĐ/TW", "15-QD/TW", "15-qđ/tw"):
+                assert search(page, base, typed)[:1] == ["Quyết định 15-QĐ/TW về kỷ luật"], typed
+            # the year filter, from the link and from the list
+            page.goto(f"{base}tim-kiem/?q={quote_plus('thu ha')}&nam=2024")
+            page.wait_for_function(
+                "document.querySelector('[data-portal-search-status]').textContent.startsWith('Tìm thấy')"
+            )
+            assert page.locator(".portal-search__result h2").all_inner_texts() == [hers[1]]
+            assert page.locator("select[name=nam]").input_value() == "2024"
+            assert page.locator("select[name=nam] option").all_inner_texts() == ["Mọi năm", "2025", "2024", "2023"]
+            page.select_option("select[name=nam]", "2025")
+            page.wait_for_function("new URLSearchParams(location.search).get('nam') === '2025'")
+            page.wait_for_function("document.querySelectorAll('.portal-search__result').length === 1")
+            assert page.locator(".portal-search__result h2").all_inner_texts() == [hers[0]]
+            page.select_option("select[name=nam]", "2023")
+            page.wait_for_function(
+                "document.querySelector('[data-portal-search-status]').textContent.startsWith('Không')"
+            )
+            assert page.locator("[data-portal-search-status]").inner_text().endswith(" năm 2023.")
+        finally:
+            context.close()

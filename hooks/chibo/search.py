@@ -55,6 +55,7 @@ class SearchRecord:
     with_time: bool = False
     category: str = ""
     tags: tuple[str, ...] = field(default_factory=tuple)
+    author: str = ""
 
 
 def article_record(article: Article) -> SearchRecord:
@@ -67,6 +68,7 @@ def article_record(article: Article) -> SearchRecord:
         with_time=article.has_time,
         category=article.category.name,
         tags=article.tags,
+        author=article.author,
     )
 
 
@@ -135,7 +137,8 @@ def build_index(records: Iterable[SearchRecord], categories: list[str], chunk: i
         position: dict[str, int] = {}
         for i, word in enumerate(title):
             position.setdefault(word, i)
-        strong = set(title).union(words(" ".join(record.tags)))
+        # tags and the author are found like headline words ("Thu Hà" finds her articles)
+        strong = set(title).union(words(" ".join(record.tags)), words(record.author))
         for word in sorted(strong):  # sorted: a set's order changes from one process to the next
             posting = by_word.get(word)
             if posting is None:
@@ -174,6 +177,8 @@ def build_index(records: Iterable[SearchRecord], categories: list[str], chunk: i
                 for r in ordered[n : n + chunk]
             ]
         )
+    years = sorted({r.published.year for r in ordered if r.published}, reverse=True)
+    year_index = {year: chr(48 + i) for i, year in enumerate(years)}
     version = hashlib.sha1("".join(out[name] for name in sorted(out)).encode()).hexdigest()[:12]
     meta = {
         "version": version,
@@ -183,6 +188,9 @@ def build_index(records: Iterable[SearchRecord], categories: list[str], chunk: i
         "categories": categories,
         # one character per record: chr(48 + its category's position), "-" for an ordinary page
         "category_of": "".join(category_index.get(r.category, "-") for r in ordered),
+        # the same for the year filter: chr(48 + the year's position in "years"), "-" for a page
+        "years": years,
+        "year_of": "".join(year_index[r.published.year] if r.published else "-" for r in ordered),
     }
     files_out = {f"{version}/{name}": text for name, text in out.items()}
     files_out["meta.json"] = _json(meta)

@@ -1,4 +1,4 @@
-// The search page: reads ?q= (and ?chuyen-muc=), looks the words up in the portal's static
+// The search page: reads ?q= (and ?chuyen-muc=, ?nam=), looks the words up in the portal's static
 // index (tim-kiem/chi-muc/, written by chibo/search.py), lists the results.
 // The index's files are fetched from this site only when a search is made.
 (function () {
@@ -7,6 +7,7 @@
   if (!form) { return; }
   var input = form.querySelector("input[name=q]");
   var select = form.querySelector("select[name=chuyen-muc]");
+  var yearSelect = form.querySelector("select[name=nam]");
   var status = document.querySelector("[data-portal-search-status]");
   var list = document.querySelector("[data-portal-search-results]");
   var more = document.querySelector("[data-portal-search-more]");
@@ -66,7 +67,7 @@
   // Every query word must match (without diacritics); a word typed with diacritics that
   // matches as written ranks first, then matches in the headline or tags (more for query
   // words that stand next to each other in the headline), newest after that.
-  function rank(m, query, category) {
+  function rank(m, query, category, year) {
     var qwords = Array.from(new Set(words(query))).slice(0, 10);
     return Promise.all(qwords.map(function (w) {
       var k = key(w);
@@ -97,6 +98,7 @@
       var results = [];
       bySize[0].forEach(function (first, id) {
         if (category >= 0 && m.category_of.charCodeAt(id) - 48 !== category) { return; }
+        if (year >= 0 && m.year_of.charCodeAt(id) - 48 !== year) { return; }
         var score = { id: id, w: 0, x: 0 };
         var previous = -2;
         for (var i = 0; i < inOrder.length; i++) {
@@ -187,9 +189,11 @@
     });
   }
 
-  function search(query, categoryName) {
+  function search(query, categoryName, yearName) {
     return loadMeta().then(function (m) {
-      return rank(m, query, m.categories.indexOf(categoryName)).then(function (found) {
+      var year = yearName && m.years ? m.years.indexOf(Number(yearName)) : -1;
+      if (yearName && year < 0) { return { meta: m, ids: [] }; }  // no article of that year
+      return rank(m, query, m.categories.indexOf(categoryName), year).then(function (found) {
         return { meta: m, ids: found };
       });
     });
@@ -198,9 +202,11 @@
   function run() {
     var query = input.value.trim();
     var category = select.value;
+    var year = yearSelect ? yearSelect.value : "";
     var params = new URLSearchParams();
     if (query) { params.set("q", query); }
     if (category) { params.set("chuyen-muc", category); }
+    if (year) { params.set("nam", year); }
     history.replaceState(null, "", params.toString() ? "?" + params.toString() : location.pathname);
     list.textContent = "";
     more.hidden = true;
@@ -211,7 +217,7 @@
     }
     status.textContent = "Đang tìm…";
     var attempt = function (retry) {
-      return search(query, category).catch(function (err) {
+      return search(query, category, year).catch(function (err) {
         if (!retry) { throw err; }
         // a new version was published between meta.json and its files: start again
         return attempt(false);
@@ -219,7 +225,7 @@
     };
     return attempt(true).then(function (found) {
       if (!found.ids.length) {
-        status.textContent = "Không tìm thấy bài viết nào cho “" + query + "”" + (category ? " trong chuyên mục " + category : "") + ".";
+        status.textContent = "Không tìm thấy bài viết nào cho “" + query + "”" + (category ? " trong chuyên mục " + category : "") + (year ? " năm " + year : "") + ".";
         return;
       }
       shown = { meta: found.meta, ids: found.ids, count: 0, terms: words(query).map(key) };
@@ -232,8 +238,10 @@
   var params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
   select.value = params.get("chuyen-muc") || "";
+  if (yearSelect) { yearSelect.value = params.get("nam") || ""; }
   form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
   select.addEventListener("change", function () { if (input.value.trim()) { run(); } });
+  if (yearSelect) { yearSelect.addEventListener("change", function () { if (input.value.trim()) { run(); } }); }
   more.addEventListener("click", function () { if (shown) { showMore(); } });
   if (input.value) { run(); } else { input.focus(); }
 })();
