@@ -292,8 +292,10 @@ def test_a_search_after_a_new_publication_uses_the_new_index(browser, tmp_path) 
             assert second != first and not (site.out / "tim-kiem/chi-muc" / first).exists()
             page.fill("#portal-search-q", "dai hoi chi doan")
             page.press("#portal-search-q", "Enter")
+            # the new search has started (its query is in the address) and finished
             page.wait_for_function(
-                "!document.querySelector('[data-portal-search-status]').textContent.startsWith('Đang')"
+                "location.search.includes('dai+hoi')"
+                " && !document.querySelector('[data-portal-search-status]').textContent.startsWith('Đang')"
             )
             assert page.locator(".portal-search__result h2").all_inner_texts() == ["Đại hội Chi đoàn nhiệm kỳ mới"]
             assert page.url.endswith("/tim-kiem/?q=dai+hoi+chi+doan")  # searched in place, not reloaded
