@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import os
-import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,25 +121,6 @@ def git_content_ids(docs_dir: str, paths: set[str]) -> dict[str, str]:
         if path in paths and path not in modified and len(meta.split()) == 3:
             ids[path] = meta.split()[1].decode()
     return ids
-
-
-def publish(files: dict[str, Path], site_dir: str) -> None:
-    """Put the photos' files into the site as hard links to the store: a warm build then costs
-    one link a file, not a copy of every photo (the store and site/ share the project's disk).
-    A copy where a link cannot be made (another disk, as `mkdocs serve`'s temporary folder)."""
-    made: set[str] = set()
-    for site_path, stored in files.items():
-        target = os.path.join(site_dir, site_path)
-        folder = os.path.dirname(target)
-        if folder not in made:
-            os.makedirs(folder, exist_ok=True)
-            made.add(folder)
-        if os.path.lexists(target):
-            os.unlink(target)
-        try:
-            os.link(stored, target)
-        except OSError:
-            shutil.copyfile(stored, target)
 
 
 def share_alt(article: Article) -> str:
