@@ -368,14 +368,14 @@ class ArticleReader:
     def __init__(self) -> None:
         self._cache: dict[str, tuple[str, tuple[str, ...], Article | list[ContentError]]] = {}
 
-    def read(self, src_path: str, raw: bytes, config: PortalConfig) -> Article | list[ContentError]:
+    def read(self, src_path: str, raw: bytes, config: PortalConfig) -> tuple[str, Article | list[ContentError], bool]:
+        """(the content's digest, the result, whether the file was read now rather than kept).
+        Does not remember a new result: a forked worker calls this, its parent `remember`s."""
         digest = hashlib.sha1(raw).hexdigest()
-        cached = self._cache.get(src_path)
-        if cached and cached[0] == digest and cached[1] == config.cache_key:
-            return cached[2]
-        result = read_article(src_path, raw, config)
-        self._cache[src_path] = (digest, config.cache_key, result)
-        return result
+        known = self.known(src_path, digest, config)
+        if known is not None:
+            return digest, known, False
+        return digest, read_article(src_path, raw, config), True
 
     def load(self, path: Path) -> None:
         """Results an earlier build kept (ignored when unreadable or from another version)."""

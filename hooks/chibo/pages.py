@@ -15,6 +15,7 @@ from .listings import Listing
 from .outputs import fingerprint
 from .photos import PhotoOutput, Shown, share_alt
 from .plan import SitePlan
+from .shell import fix_markup
 
 
 class PageStub:
@@ -120,7 +121,8 @@ def article_parts(
         "canonical": canonical,
         "head": render("partials/portal/article-head.html", context),
         "content": render("partials/portal/article-content.html", context),
-        "toc": render("partials/toc.html", context) if body.toc else "",
+        # the shell's markup was fixed once; the table of contents is the one part to fix here
+        "toc": fix_markup(render("partials/toc.html", context)) if body.toc else "",
         "unresolved": "\n".join(body.unresolved),
     }
 

@@ -14,7 +14,6 @@ page) is removed.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import logging
 import os
@@ -23,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .articles import ArticleReader, read_article
+from .articles import ArticleReader
 from .bodies import BodyConverter
 from .cache import cache_dir
 from .catalog import now_in_vietnam
@@ -147,38 +146,25 @@ class Portal:
         if not self.preview:  # a preview keeps them in memory
             reader.load(kept)
         self.read_count = 0
-        out: dict[str, Any] = {}
-        if workers == 1 or len(articles) < 500:
-            for src, path in articles.items():
+
+        def read(part: list[tuple[str, str]]) -> list[tuple[str, str, Any, bool]]:
+            results = []
+            for src, path in part:
+                working_on(f"docs/{src}")
                 with open(path, "rb") as f:
-                    raw = f.read()
-                digest = hashlib.sha1(raw).hexdigest()
-                result = reader.known(src, digest, portal)
-                if result is None:
-                    result = read_article(src, raw, portal)
+                    results.append((src, *reader.read(src, f.read(), portal)))
+            return results
+
+        items = list(articles.items())
+        # forking costs more than it saves for a few hundred articles
+        parts = [read(items)] if workers == 1 or len(items) < 500 else run_forked(read, items, workers)
+        out: dict[str, Any] = {}
+        for part in parts:
+            for src, digest, result, new in part:
+                out[src] = result
+                if new:
                     reader.remember(src, digest, portal, result)
                     self.read_count += 1
-                out[src] = result
-        else:
-
-            def read(part: list[tuple[str, str]]) -> list[tuple[str, str, Any, bool]]:
-                results = []
-                for src, path in part:
-                    working_on(f"docs/{src}")
-                    with open(path, "rb") as f:
-                        raw = f.read()
-                    digest = hashlib.sha1(raw).hexdigest()
-                    known = reader.known(src, digest, portal)
-                    result = known if known is not None else read_article(src, raw, portal)
-                    results.append((src, digest, result, known is None))
-                return results
-
-            for part in run_forked(read, list(articles.items()), workers):
-                for src, digest, result, new in part:
-                    out[src] = result
-                    if new:
-                        reader.remember(src, digest, portal, result)
-                        self.read_count += 1
         if not self.preview:
             try:
                 reader.save(kept, out)
@@ -248,7 +234,8 @@ class Portal:
         logo = absolute(settings.site_url, self.config.banner.logo or "assets/portal/logo.png")
         templates = []
         for folder in settings.theme_dirs:
-            for root, _, names in os.walk(folder):
+            for root, dirs, names in os.walk(folder):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]  # Material's .icons: 14,000 SVGs, no template
                 for name in names:
                     if name.endswith(".html"):
                         stat = os.stat(os.path.join(root, name))

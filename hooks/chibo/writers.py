@@ -16,12 +16,12 @@ from typing import Any, Protocol
 
 from .articles import article_body
 from .bodies import BodyConverter
-from .feeds import FEED_SIZE, rss, sitemap
+from .feeds import FEED_SIZE, absolute, rss, sitemap
 from .outputs import Output, PartsCache, Written, fingerprint
 from .pages import PageStub, SiteFacts, article_key, article_parts, listing_key, listing_slots
 from .photos import PhotoOutput, Shown
 from .plan import SitePlan
-from .shell import Shell, fix_markup
+from .shell import Shell
 from .workers import run_forked, working_on
 
 
@@ -89,7 +89,6 @@ def write_articles(job: Job, paths: list[str]) -> Report:
             parts = article_parts(
                 base, article, body, toc, job.plan, job.photos, job.featured, job.site, job.templates.render
             )
-            parts["toc"] = fix_markup(parts["toc"])
             new[key] = PartsCache.pack(parts)
             report.rendered += 1
         if parts["unresolved"]:
@@ -124,7 +123,7 @@ def write_listings(job: Job, urls: list[str]) -> Report:
         parts = job.parts.get(key)
         if parts is None:
             title = listing.title
-            canonical = f"{job.site.site_url.rstrip('/')}/{url}"
+            canonical = absolute(job.site.site_url, url)
             context = dict(base, page=PageStub(url, escape(title, quote=False), "", canonical))
             parts = listing_slots(listing, context, job.site.site_url, job.templates.render)
             parts.update(title=escape(title, quote=False), description="", canonical=canonical)
