@@ -14,6 +14,7 @@ page) is removed.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import logging
 import os
@@ -232,14 +233,18 @@ class Portal:
     def site_facts(self, settings: Settings) -> SiteFacts:
         assert self.config is not None
         logo = absolute(settings.site_url, self.config.banner.logo or "assets/portal/logo.png")
+        # the templates by content, not by modification time: a fresh checkout (every publishing
+        # run) gives every file a new one, and the cached parts would never be used
         templates = []
-        for folder in settings.theme_dirs:
+        for number, folder in enumerate(settings.theme_dirs):
             for root, dirs, names in os.walk(folder):
                 dirs[:] = [d for d in dirs if not d.startswith(".")]  # Material's .icons: 14,000 SVGs, no template
                 for name in names:
                     if name.endswith(".html"):
-                        stat = os.stat(os.path.join(root, name))
-                        templates.append((os.path.join(root, name), stat.st_mtime_ns, stat.st_size))
+                        path = os.path.join(root, name)
+                        with open(path, "rb") as f:
+                            digest = hashlib.sha1(f.read()).hexdigest()
+                        templates.append((number, os.path.relpath(path, folder), digest))
         key = fingerprint(
             sorted(templates),
             self.config.cache_key,
