@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import time
+import unicodedata
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -49,9 +50,45 @@ def paragraphs() -> list[str]:
     return [p.strip() for p in body.split("\n\n") if len(p.strip()) > 80 and not p.lstrip().startswith(("#", "-"))]
 
 
-def corpus(n: int, seed: int = 2016) -> list[dict]:
+_ONSETS = "b c ch d đ g gi h kh l m n ng nh p ph qu r s t th tr v x".split() + [""]
+_RHYMES = (
+    "a ai am an ang anh ao au ay e em en eng eo ê êm ên ênh êu i ia im in inh iu iêm iên iêng iêu o oa oai oan "
+    "oang oanh oe oi om on ong ô ôi ôm ôn ông ơ ơi ơm ơn u ua uân uê ui um un ung uôi uôn uông uy uyên ư ưa ưi "
+    "ưng ươi ươm ươn ương ươu"
+).split()
+_TONES = ["", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"]
+_VOWELS = "aăâeêioôơuưy"
+
+
+def _syllable(rng: random.Random) -> str:
+    """A Vietnamese-shaped syllable: onset, rhyme, one of six tones on the rhyme's main vowel."""
+    rhyme = rng.choice(_RHYMES)
+    tone = rng.choice(_TONES)
+    vowels = [i for i, c in enumerate(rhyme) if c in _VOWELS]
+    at = vowels[min(1, len(vowels) - 1)] if len(vowels) > 1 and rhyme[vowels[-1]] not in "iuoy" else vowels[0]
+    return unicodedata.normalize("NFC", rng.choice(_ONSETS) + rhyme[: at + 1] + tone + rhyme[at + 1 :])
+
+
+def lexicon(rng: random.Random, size: int = 12_000) -> list[str]:
+    """Words beyond the model article's: syllables, two-syllable names of people and places,
+    numbers and document codes, for a search index with a real corpus's long tail of words."""
+    syllables = list(dict.fromkeys(_syllable(rng) for _ in range(size)))
+    names = [f"{rng.choice(syllables).capitalize()} {rng.choice(syllables).capitalize()}" for _ in range(size // 4)]
+    codes = [
+        f"{rng.randint(1, 300)}-{rng.choice(['NQ', 'QĐ', 'KH', 'TB', 'CT'])}/{rng.choice(['TW', 'ĐU', 'CB'])}"
+        for _ in range(size // 8)
+    ]
+    numbers = [str(rng.randint(1, 50_000)) for _ in range(size // 8)]
+    return syllables + names + codes + numbers
+
+
+def corpus(n: int, seed: int = 2016, varied: bool = False) -> list[dict]:
+    """`n` articles recombined from the model article's paragraphs; `varied` adds to each a
+    paragraph of ~80 words drawn (Zipf-like: few words often, most rarely) from `lexicon`."""
     rng = random.Random(seed)
     paras = paragraphs()
+    extra = lexicon(random.Random(seed + 1)) if varied else []
+    weights = [1 / (rank + 10) for rank in range(len(extra))]
     start, span = date(2016, 1, 1), 3650
     posts = []
     for i in range(n):
@@ -62,6 +99,8 @@ def corpus(n: int, seed: int = 2016) -> list[dict]:
             if k and k % 4 == 0:
                 body.append(f"## {rng.choice(WORDS).capitalize()} {' '.join(rng.sample(WORDS, 4))}")
             body.append(rng.choice(paras))
+        if extra:
+            body.insert(rng.randrange(len(body) + 1), " ".join(rng.choices(extra, weights, k=80)) + ".")
         posts.append(
             {
                 "title": title,

@@ -235,3 +235,30 @@ def browser() -> Iterator[object]:
         )
         yield b
         b.close()
+
+
+def served_records(base: str, word: str, timeout: float = 30) -> list[int]:
+    """The records a served search index lists for `word` (as written), read as the search page
+    reads it; waits up to `timeout` seconds for a preview's index, which follows the pages."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    from chibo.search import key
+
+    def get(url: str) -> Any:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return json.loads(response.read())
+
+    wanted = key(word)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            meta = get(f"{base}tim-kiem/chi-muc/meta.json")
+            number = max(n for n, first in enumerate(meta["words"]) if first <= wanted)
+            posting = get(f"{base}tim-kiem/chi-muc/{meta['version']}/w{number}.json").get(wanted, {}).get(word)
+        except (OSError, ValueError, urllib.error.URLError):
+            posting = None
+        if posting or time.monotonic() > deadline:
+            return [*posting[0], *posting[2]] if posting else []
+        time.sleep(0.1)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from urllib.parse import quote_plus
 
 import pytest
-from chibo.search import SearchRecord, bucket, build_index, key
+from chibo.search import SearchRecord, build_index, key, page_record
 from conftest import MODEL_URL, article, index_meta, make_site, served
 
 ARTICLES = {
@@ -55,9 +55,6 @@ def test_keys_fold_d_and_every_mark() -> None:
         "2024",
         "covid19",
     ]
-    # the same numbers as search.js (FNV-1a over UTF-8): fixed values guard the two against drifting
-    # the numbers search.js computes (FNV-1a over UTF-8, checked with Node): the two must not drift
-    assert [bucket(k, 1024) for k in ("dang", "bo", "chi", "nẵng")] == [93, 62, 613, 574]
 
 
 def test_index_files_words_under_their_folded_keys() -> None:
@@ -72,7 +69,7 @@ def test_index_files_words_under_their_folded_keys() -> None:
         )
         for slug, title, text, year, c in articles
     ]
-    records.append(SearchRecord("gioi-thieu/", "Giới thiệu", "Đảng bộ cơ sở", "Giới thiệu"))
+    records.append(page_record("gioi-thieu/", "# Giới thiệu\n\n**Đảng bộ** cơ sở"))
     files = build_index(records, ["A", "B"], chunk=2)
     meta = json.loads(files["meta.json"])
     assert meta["records"] == 3 and meta["category_of"] == "01-"  # newest first, pages last
@@ -84,7 +81,23 @@ def test_index_files_words_under_their_folded_keys() -> None:
     assert words["dang"] == {"đảng": [[1], "0", [0, 2]], "đăng": [[0], "0", []]}
     assert words["tong"] == {"tổng": [[1], "2", []]}  # third word of a's headline
     rows = json.loads(files[f"{meta['version']}/r1.json"])
-    assert rows == [["gioi-thieu/", "Giới thiệu", "", "Giới thiệu"]]
+    # the page's summary is its text's beginning: left out, the search page cuts it from the text
+    assert rows == [["gioi-thieu/", "Giới thiệu", "", "", "Giới thiệu Đảng bộ cơ sở"]]
+    assert json.loads(files[f"{meta['version']}/r0.json"])[0][3:] == ["Tóm tắt b", "đảng viên"]
+
+
+def test_words_files_are_cut_in_key_order() -> None:
+    """Each words file holds a run of keys; meta.json lists the first key of each, which is how the
+    search page finds a word's file and the files of the words that begin with what was typed."""
+    text = " ".join(f"từ{n:03d}" for n in range(300))
+    files = build_index([SearchRecord("a/", "Tiêu đề", text, "")], [], words_bytes=400)
+    meta = json.loads(files["meta.json"])
+    firsts = meta["words"]
+    assert len(firsts) > 10 and firsts == sorted(firsts)
+    for n, first in enumerate(firsts):
+        content = json.loads(files[f"{meta['version']}/w{n}.json"])
+        assert min(content) == first and (n + 1 == len(firsts) or max(content) < firsts[n + 1])
+    assert sum(len(json.loads(v)) for k, v in files.items() if "/w" in k) == 300 + 2  # "tieu", "de"
 
 
 @pytest.fixture(scope="module")
@@ -235,7 +248,8 @@ def test_search_page_is_keyboard_usable(page, site_url) -> None:
 
 
 def test_an_index_in_many_files_is_searched_as_one(browser, tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("CHIBO_SEARCH_CHUNK", "1")  # one record a results file, words over many files
+    monkeypatch.setenv("CHIBO_SEARCH_CHUNK", "1")  # one record a results file
+    monkeypatch.setenv("CHIBO_SEARCH_WORDS_BYTES", "300")  # and the words over many files
     more = {
         f"bai-viet/ds-{i}.md": article(f"Đảng viên mới số {i}", f"2023-03-{i + 1:02d}", "Tin hoạt động")
         for i in range(22)
@@ -243,7 +257,7 @@ def test_an_index_in_many_files_is_searched_as_one(browser, tmp_path, monkeypatc
     site = make_site(tmp_path / "chunks", {**ARTICLES, **more})
     site.build()
     meta = index_meta(site)
-    assert meta["records"] == 29 and meta["buckets"] >= 16  # 26 articles, 3 pages
+    assert meta["records"] == 29 and len(meta["words"]) >= 16  # 26 articles, 3 pages
     assert len(list((site.out / "tim-kiem/chi-muc" / meta["version"]).glob("r*.json"))) == 29
     context = browser.new_context()
     page = context.new_page()
@@ -322,13 +336,15 @@ def test_authors_document_numbers_and_the_year_filter(browser, tmp_path) -> None
         try:
             page = context.new_page()
             hers = ["Lịch họp chi bộ tháng Sáu", "Nghị quyết 01-NQ/CB về công tác kiểm tra"]
-            assert search(page, base, "Thu Hà") == hers
-            assert search(page, base, "thu ha") == hers
+            # her articles first (the model article has "tiếp thu" and words that begin with "ha")
+            assert search(page, base, "Thu Hà")[:2] == hers
+            assert search(page, base, "thu ha")[:2] == hers
+            assert search(page, base, "thu ha ") == hers  # a space after the last word: whole words only
             assert search(page, base, "01-NQ/CB")[:1] == ["Nghị quyết 01-NQ/CB về công tác kiểm tra"]
             for typed in ("15-QĐ/TW", "15-QD/TW", "15-qđ/tw"):
                 assert search(page, base, typed)[:1] == ["Quyết định 15-QĐ/TW về kỷ luật"], typed
             # the year filter, from the link and from the list
-            page.goto(f"{base}tim-kiem/?q={quote_plus('thu ha')}&nam=2024")
+            page.goto(f"{base}tim-kiem/?q={quote_plus('thu ha ')}&nam=2024")  # whole words
             page.wait_for_function(
                 "document.querySelector('[data-portal-search-status]').textContent.startsWith('Tìm thấy')"
             )
@@ -346,3 +362,89 @@ def test_authors_document_numbers_and_the_year_filter(browser, tmp_path) -> None
             assert page.locator("[data-portal-search-status]").inner_text().endswith(" năm 2023.")
         finally:
             context.close()
+
+
+MODEL_TITLE = "Một số giải pháp tiếp tục nâng cao chất lượng sinh hoạt chi bộ"
+FILLER = (
+    "Các đồng chí trong cấp ủy đã trao đổi nhiều ý kiến về kế hoạch thực hiện nhiệm vụ của đơn vị trong thời gian tới. "
+    * 3
+)
+FULL_TEXT = {
+    "bai-viet/so-ket.md": article(
+        "Hội nghị sơ kết công tác quý III",
+        "2024-09-30",
+        "Tin hoạt động",
+        body=f"""{FILLER}
+
+Sinh thời, Bác Hồ căn dặn: **Chi bộ là nền móng của Đảng**, chi bộ tốt thì mọi việc sẽ tốt.
+
+## Triển khai văn bản cấp trên
+
+Thực hiện [Kế hoạch 45-KH/ĐU](https://example.org/kh) của Đảng ủy khối, chi bộ đã phân công từng đảng viên.
+
+{FILLER}""",
+    ),
+    "bai-viet/the-thao.md": article("Nền móng của phong trào thể thao", "2023-01-05", "Tin hoạt động"),
+    "bai-viet/mau.md": article(
+        "Mẫu văn bản",
+        "2025-02-02",
+        "Thông báo",
+        body='Đừng dán &lt;img src=x onerror="window.hacked=1"&gt; vào bài viết về lễ kỷ niệm.',
+    ),
+    "bai-viet/nhap.md": article("Bản nháp", "2025-03-03", "Thông báo", draft=True, body="Chi bộ là nền móng bí mật."),
+}
+
+
+@pytest.fixture(scope="module")
+def full_text_url(tmp_path_factory) -> Iterator[str]:
+    site = make_site(tmp_path_factory.mktemp("fulltext"), FULL_TEXT)
+    site.build()
+    with served(site.out) as base:
+        yield base
+
+
+def excerpts(page) -> list[tuple[str, list[str]]]:
+    rows = page.locator(".portal-search__excerpt")
+    return [(rows.nth(i).inner_text(), rows.nth(i).locator("mark").all_inner_texts()) for i in range(rows.count())]
+
+
+def test_words_of_the_body_are_found_with_the_passage_around_them(page, full_text_url) -> None:
+    # the model article quotes the same words of Hồ Chí Minh, its headline has "chi bộ": it comes first
+    found = search(page, full_text_url, "chi bo la nen mong cua dang")
+    assert found == [MODEL_TITLE, "Hội nghị sơ kết công tác quý III"], found
+    assert search(page, full_text_url, "bac ho can dan nen mong") == ["Hội nghị sơ kết công tác quý III"]
+    text, marks = excerpts(page)[0]
+    # the passage of the match, not the article's beginning: cut inside the text on both sides
+    assert "Bác Hồ căn dặn: Chi bộ là nền móng của Đảng" in text, text
+    assert text.startswith("… ") and text.endswith(" …"), text
+    assert {"Bác", "Hồ", "căn", "dặn", "nền", "móng"} <= set(marks), marks
+    assert "Bản nháp" not in search(page, full_text_url, "nen mong bi mat")  # a draft's body is never found
+    # a document number written only in the body, as typed, with or without the accent on Đ
+    for typed in ("45-KH/ĐU", "45-kh/du"):
+        assert search(page, full_text_url, typed) == ["Hội nghị sơ kết công tác quý III"], typed
+        assert "45-KH/ĐU" in excerpts(page)[0][0]
+
+
+def test_results_come_as_the_reader_types_the_last_word_as_a_beginning(page, full_text_url) -> None:
+    page.goto(full_text_url + "tim-kiem/")
+    metas: list[str] = []
+    page.on("request", lambda r: metas.append(r.url) if r.url.endswith("/meta.json") else None)
+    page.keyboard.type("nen mon", delay=40)  # no Enter
+    page.wait_for_function("document.querySelector('[data-portal-search-status]').textContent.startsWith('Tìm thấy')")
+    titles = page.locator(".portal-search__result h2").all_inner_texts()
+    # "mon" begins "móng"; the headline match before the body matches (newest first among those)
+    assert titles == ["Nền móng của phong trào thể thao", "Hội nghị sơ kết công tác quý III", MODEL_TITLE], titles
+    assert "móng" in excerpts(page)[1][1]
+    assert page.url.endswith("/tim-kiem/?q=nen+mon")
+    assert len(metas) == 1, metas  # one search, after the pause, not one per key
+    # a space after the word: now it is a whole word, and "mon" is in neither article
+    page.keyboard.type(" ")
+    page.wait_for_function("document.querySelector('[data-portal-search-status]').textContent.startsWith('Không')")
+
+
+def test_excerpts_show_text_from_the_index_as_text(page, full_text_url) -> None:
+    assert search(page, full_text_url, "le ky niem") == ["Mẫu văn bản"]
+    text, marks = excerpts(page)[0]
+    assert '<img src=x onerror="window.hacked=1">' in text and marks == ["lễ", "kỷ", "niệm"]
+    assert page.locator(".portal-search__results img").count() == 0
+    assert page.evaluate("window.hacked") is None

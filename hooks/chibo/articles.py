@@ -7,6 +7,7 @@ write instead. Nothing downstream reads front matter again.
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import pickle
 import re
@@ -96,6 +97,7 @@ class Article:
     date_line: int = 1
     scheduled: bool = False  # the editor confirms a date more than a year ahead
     headings: tuple[str, ...] = ()  # text of the body's headings, for search
+    text: str = ""  # the body as plain text, for full-text search
     links: tuple[str, ...] = ()  # link and image targets in the body, as written
     images: tuple[str, ...] = ()  # the targets shown as images
     content_hash: str = ""
@@ -167,6 +169,27 @@ def headings(body: str) -> tuple[str, ...]:
     """Plain text of the Markdown headings below the headline (code blocks skipped)."""
     text = _FENCE.sub("", body)
     return tuple(" ".join(_MD_MARK.sub("", _MD_LINK.sub(r"\1", h)).split()) for h in _HEADING.findall(text))
+
+
+# What a reader never sees as text: comments, scripts and styles pasted from a web page.
+_HIDDEN = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S.*$", re.MULTILINE)
+_ATTRIBUTES = re.compile(r"\{:?\s*[.#][^}\n]*\}")
+_LINE_MARK = re.compile(r"^\s*(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+|(?:```|~~~).*$|[-*_=|:\s]{3,}$)", re.MULTILINE)
+_REFERENCE_LINK = re.compile(r"!?\[([^\]]*)\]\[[^\]]*\]")
+
+
+def plain_text(body: str) -> str:
+    """What a reader reads in a Markdown body, as one line of text: for full-text search and its
+    excerpts. Link and image text stay, addresses and markup go; HTML entities are decoded."""
+    text = _HIDDEN.sub(" ", body)
+    text = _REFERENCE.sub(" ", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _REFERENCE_LINK.sub(r"\1", text)
+    text = _ATTRIBUTES.sub(" ", text)
+    text = _LINE_MARK.sub(" ", text)
+    text = _MD_MARK.sub(" ", text).replace("|", " ")
+    return " ".join(html.unescape(text).split())
 
 
 def _field_lines(front: str, first_line: int) -> dict[str, int]:
@@ -313,13 +336,9 @@ def read_article(
     if errors or parsed is None or category is None:
         return errors
     summary_value = meta.get("summary")
-    summary = (
-        clean_text(str(summary_value)).strip()
-        if summary_value
-        else first_paragraph(
-            body.split("\n", 1)[1] if title_from_h1 and "\n" in body else ("" if title_from_h1 else body)
-        )
-    )
+    # what follows the headline when the body's first line is the headline
+    prose = body.split("\n", 1)[1] if title_from_h1 and "\n" in body else ("" if title_from_h1 else body)
+    summary = clean_text(str(summary_value)).strip() if summary_value else first_paragraph(prose)
     return Article(
         src_path=src_path,
         title=title,
@@ -340,6 +359,7 @@ def read_article(
         date_line=line_of("date"),
         scheduled=flags["scheduled"],
         headings=headings(body),
+        text=plain_text(prose),
         links=link_targets(body),
         images=image_targets(body),
         content_hash=hashlib.sha1(raw).hexdigest(),

@@ -1,25 +1,26 @@
-"""Search: the portal's own static index of what was published.
+"""Search: the portal's own static full-text index of what was published.
 
-Each published article becomes one record made from what readers search for — headline,
-summary, headings and tags — with its date and category; ordinary pages become a record
-of their text. Records come from the build's own data, not from the site's pages.
+Each published article becomes one record: its headline, tags and author (the words that rank
+first), its summary and the whole text of its body, with its date and category; ordinary pages
+become a record of their text. Records come from the build's own data, not from the site's pages.
 
-The index is a handful of static JSON files under `tim-kiem/chi-muc/` that the search page
-fetches on the first query, never before:
+The index is static JSON files under `tim-kiem/chi-muc/` that the search page fetches on the
+first query, never before:
 
-- `meta.json`: the index's version, the number of records, the categories and each record's
-  category (so that the category filter needs no other file);
-- `<version>/w<n>.json`: the words. Every word is written lower-case as it appears
-  ("đảng", "đăng") and filed under its folded key ("dang", đ included), keys spread over
-  the files by a hash that search.js computes the same way, so a query fetches one file per
-  word. Each word lists the records that have it in the headline or tags (with its place in
-  the headline), and the records that have it elsewhere (ids as differences, which keeps the
-  numbers short);
-- `<version>/r<n>.json`: what a result shows (link, headline, date, category, summary), for
-  `CHUNK` records a file, so that twenty results fetch at most twenty small files.
+- `meta.json`: the index's version, the number of records, the first word of each words file,
+  the categories and years and each record's category and year (the filters need no other file);
+- `<version>/w<n>.json`: the words, in the order of their folded keys ("dang", đ included), cut
+  into files of about `WORDS_FILE_BYTES`, so that a word is in one known file and the words that
+  begin with what the reader has typed so far are in one or a few neighbouring files. Under its
+  key every word is written lower-case as it appears ("đảng", "đăng") with the records that have
+  it in the headline, tags or author (with its place in the headline), and the records that have
+  it elsewhere (ids as differences, which keeps the numbers short);
+- `<version>/r<n>.json`: what a result shows (link, headline, date, category, summary) and the
+  text the excerpt around the match is cut from, for `CHUNK` records a file.
 
-Records are numbered newest first, which is the order of equally good matches. The version
-(a hash of the content) names the folder, so a reader's browser never mixes files of two builds.
+Records are numbered newest first, which is the order of equally good matches and keeps the
+results of a query in few results files. The version (a hash of the content) names the folder,
+so a reader's browser never mixes files of two builds.
 """
 
 from __future__ import annotations
@@ -33,14 +34,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .articles import FRONT_MATTER, Article
+from .articles import FRONT_MATTER, Article, plain_text
 from .text import fold, format_day, nfc
 
 INDEX_DIR = "tim-kiem/chi-muc"
-# Records per results file (the twenty results of a query are spread over as many files, so
-# small files keep a query small), and eight times that many words per words file on average.
+# Records per results file: the twenty results of a query are spread over up to as many files,
+# so small files keep a query small; too small, and the build writes thousands of them.
 CHUNK = int(os.environ.get("CHIBO_SEARCH_CHUNK", "5"))
-_MARKS = re.compile(r"[#*_`>|\[\]()!-]+")
+# Size of a words file (bytes of JSON before compression, about a third of that sent gzipped).
+WORDS_FILE_BYTES = int(os.environ.get("CHIBO_SEARCH_WORDS_BYTES", "48000"))
 _WORD = re.compile(r"[^\W_]+")
 _KEY = re.compile(r"[a-z0-9]+")
 
@@ -49,8 +51,8 @@ _KEY = re.compile(r"[a-z0-9]+")
 class SearchRecord:
     url: str  # relative to the site root: "bai-viet/2023/11/slug/"
     title: str
-    text: str  # what is matched, besides the title and tags
-    summary: str = ""  # what the results list shows
+    text: str  # the body as plain text: matched, and where excerpts are cut from
+    summary: str = ""  # matched too; shown when the match is not in the text
     published: datetime | None = None
     with_time: bool = False
     category: str = ""
@@ -62,7 +64,7 @@ def article_record(article: Article) -> SearchRecord:
     return SearchRecord(
         url=article.url,
         title=article.title,
-        text=" ".join([article.summary, *article.headings]),
+        text=article.text,
         summary=article.summary,
         published=article.date,
         with_time=article.has_time,
@@ -85,8 +87,8 @@ def page_record(url: str, markdown: str) -> SearchRecord:
     title = str(meta.get("title") or "")
     if not title and (m := re.search(r"^#\s+(.+)$", text, re.MULTILINE)):
         title = m.group(1).strip()
-    plain = " ".join(_MARKS.sub(" ", text).split())
-    return SearchRecord(url=url, title=title or url, text=plain, summary=plain[:200])
+    plain = plain_text(text)
+    return SearchRecord(url=url, title=title or url, text=plain, summary=first_words(plain))
 
 
 def words(text: str) -> list[str]:
@@ -97,14 +99,6 @@ def words(text: str) -> list[str]:
 def key(word: str) -> str:
     """A word's folded key ("đảng" -> "dang"); the search page folds a query word the same way."""
     return "".join(_KEY.findall(fold(word))) or word
-
-
-def bucket(word_key: str, buckets: int) -> int:
-    """FNV-1a over the key's UTF-8 bytes: search.js computes the same number."""
-    h = 0x811C9DC5
-    for byte in word_key.encode():
-        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
-    return h % buckets
 
 
 def _deltas(ids: list[int]) -> list[int]:
@@ -127,7 +121,20 @@ def _place(position: int | None) -> str:
     return "-" if position is None else chr(48 + min(position, 40))
 
 
-def build_index(records: Iterable[SearchRecord], categories: list[str], chunk: int = CHUNK) -> dict[str, str]:
+def first_words(text: str, limit: int = 200) -> str:
+    """The start of a text, cut at a word, for a result whose match is not in its text."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _order(word_key: str) -> bytes:
+    """Keys in the order JavaScript compares strings (UTF-16 code units), so that the search
+    page finds a key's file by comparing it with the files' first keys."""
+    return word_key.encode("utf-16-be")
+
+
+def build_index(
+    records: Iterable[SearchRecord], categories: list[str], chunk: int = CHUNK, words_bytes: int = WORDS_FILE_BYTES
+) -> dict[str, str]:
     """The index's files, path (relative to INDEX_DIR) -> JSON text."""
     ordered = sorted(records, key=lambda r: (r.published is None, -(r.published.timestamp() if r.published else 0)))
     category_index = {name: chr(48 + i) for i, name in enumerate(categories)}
@@ -145,7 +152,9 @@ def build_index(records: Iterable[SearchRecord], categories: list[str], chunk: i
                 posting = by_word[word] = _Posting()
             posting.strong.append(number)
             posting.position.append(_place(position.get(word)))
-        for word in sorted(set(words(record.text)) - strong):
+        # each piece of text once: a body repeats most of its words
+        pieces = set(record.text.split()).union(record.summary.split())
+        for word in sorted(set(words(" ".join(pieces))) - strong):
             posting = by_word.get(word)
             if posting is None:
                 posting = by_word[word] = _Posting()
@@ -153,30 +162,33 @@ def build_index(records: Iterable[SearchRecord], categories: list[str], chunk: i
     postings: dict[str, dict[str, _Posting]] = {}  # folded key -> word as written -> its records
     for word, posting in by_word.items():
         postings.setdefault(key(word), {})[word] = posting
-    buckets = 1
-    while buckets * chunk * 8 < len(postings):
-        buckets *= 2
-    files: list[dict[str, dict[str, list]]] = [{} for _ in range(buckets)]
-    for word_key, variants in postings.items():
-        files[bucket(word_key, buckets)][word_key] = {
-            word: [_deltas(p.strong), "".join(p.position), _deltas(p.other)] for word, p in variants.items()
-        }
     out: dict[str, str] = {}
-    for n, content in enumerate(files):
-        out[f"w{n}.json"] = _json(content)
-    for n in range(0, len(ordered), chunk):
-        out[f"r{n // chunk}.json"] = _json(
-            [
-                [
-                    r.url,
-                    r.title,
-                    # formatted here, in the indexing process: the pages do not wait for this
-                    format_day(r.published, r.with_time) if r.published else "",
-                    r.summary,
-                ]
-                for r in ordered[n : n + chunk]
-            ]
+    first_keys: list[str] = []
+    entries: list[str] = []
+    size = 0
+    for word_key in sorted(postings, key=_order):
+        variants = postings[word_key]
+        entry = (
+            _json(word_key)
+            + ":"
+            + _json(
+                {
+                    word: [_deltas(p.strong), "".join(p.position), _deltas(p.other)]
+                    for word, p in sorted(variants.items())
+                }
+            )
         )
+        if entries and size + len(entry) > words_bytes:
+            out[f"w{len(first_keys) - 1}.json"] = "{" + ",".join(entries) + "}"
+            entries, size = [], 0
+        if not entries:
+            first_keys.append(word_key)
+        entries.append(entry)
+        size += len(entry) + 1
+    if entries:
+        out[f"w{len(first_keys) - 1}.json"] = "{" + ",".join(entries) + "}"
+    for n in range(0, len(ordered), chunk):
+        out[f"r{n // chunk}.json"] = _json([_shown(r) for r in ordered[n : n + chunk]])
     years = sorted({r.published.year for r in ordered if r.published}, reverse=True)
     year_index = {year: chr(48 + i) for i, year in enumerate(years)}
     version = hashlib.sha1("".join(out[name] for name in sorted(out)).encode()).hexdigest()[:12]
@@ -184,7 +196,8 @@ def build_index(records: Iterable[SearchRecord], categories: list[str], chunk: i
         "version": version,
         "records": len(ordered),
         "chunk": chunk,
-        "buckets": buckets,
+        # the first key of each words file, in order: a key is in the last file that starts before it
+        "words": first_keys,
         "categories": categories,
         # one character per record: chr(48 + its category's position), "-" for an ordinary page
         "category_of": "".join(category_index.get(r.category, "-") for r in ordered),
@@ -195,6 +208,17 @@ def build_index(records: Iterable[SearchRecord], categories: list[str], chunk: i
     files_out = {f"{version}/{name}": text for name, text in out.items()}
     files_out["meta.json"] = _json(meta)
     return files_out
+
+
+def _shown(record: SearchRecord) -> list[str]:
+    """A result as the search page shows it: link, headline, date (formatted here, in the indexing
+    process: the pages do not wait for this), summary, and the text the excerpt is cut from. The
+    summary is left out when it is the text's beginning (the page then cuts that itself)."""
+    summary = record.summary
+    if record.text.startswith(summary.removesuffix(" …")):
+        summary = ""
+    day = format_day(record.published, record.with_time) if record.published else ""
+    return [record.url, record.title, day, summary, record.text]
 
 
 def _json(value: object) -> str:

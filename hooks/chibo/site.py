@@ -36,6 +36,7 @@ from .outputs import Output, PartsCache, fingerprint
 from .pages import SiteFacts, shown_keys
 from .photos import PhotoOutput, Shown, addressed_at, featured_images, make_photos
 from .plan import SitePlan, SourceFile, make_plan
+from .preview_index import PreviewIndex
 from .search import INDEX_DIR, make_index
 from .storage import write_manifest
 from .workers import run_forked, start_forked, working_on
@@ -84,7 +85,7 @@ class Portal:
         self.errors: list[ContentError] = []
         self.served = ""  # a preview's served folder (MkDocs writes into its STAGING)
         self.search: Callable[[], tuple[bool, dict[str, str] | str, float]] | None = None
-        self._index_cache: tuple[str, dict[str, str]] | None = None
+        self.preview_index = PreviewIndex()
         self.last = BuildResult()
         self._unpruned = 0  # parts stored since the cache last dropped unused ones
         self.read_count = 0  # articles read in this build (the others' results were kept)
@@ -198,23 +199,16 @@ class Portal:
 
     def start_search(self, settings: Settings, enabled: bool) -> None:
         """The index depends only on the plan: on a build it is made in a forked process while the
-        pages are written; in a preview, when asked for, and again only when the records changed."""
+        pages are written; in a preview, in the background, written when ready (`PreviewIndex`)."""
         self.search = None
         if not enabled or self.plan is None or self.config is None:
             return
         records = self.plan.search_records
         categories = [c.name for c in self.config.categories]
         if self.preview:
-            key = fingerprint(records, categories)
-            if self._index_cache is None or self._index_cache[0] != key:
-                ok, files, seconds = make_index(records, categories)
-                if not ok:
-                    self.search = lambda: (ok, files, seconds)
-                    return
-                assert isinstance(files, dict)
-                self._index_cache = (key, files)
-            cached = self._index_cache[1]
-            self.search = lambda: (True, cached, 0.0)
+            if problem := self.preview_index.problem:
+                self.search = lambda: (False, problem, 0.0)
+            self.preview_index.update(self.served, records, categories)
         else:
             self.search = start_forked(functools.partial(make_index, records, categories))
 

@@ -1,6 +1,7 @@
-// The search page: reads ?q= (and ?chuyen-muc=, ?nam=), looks the words up in the portal's static
-// index (tim-kiem/chi-muc/, written by chibo/search.py), lists the results.
-// The index's files are fetched from this site only when a search is made.
+// The search page: reads ?q= (and ?chuyen-muc=, ?nam=) and what the reader types, looks the words
+// up in the portal's static index (tim-kiem/chi-muc/, written by chibo/search.py), lists the
+// results with an excerpt around the match. The last word as typed is matched as the beginning of
+// a word ("nen mon" finds "nền móng"). The index's files are fetched only when a search is made.
 (function () {
   "use strict";
   var form = document.querySelector("[data-portal-search]");
@@ -15,8 +16,14 @@
   var siteRoot = new URL(cfg.site, location.href);
   var indexRoot = new URL(cfg.index + "/", siteRoot);
   var PAGE = 20;
+  var PAUSE = 120;       // ms without typing before a search starts
+  var PREFIX_FILES = 3;  // a last word that begins more words than this many files hold is matched whole
+  var EXCERPT = 32;      // words in an excerpt
   var files = {};   // path under a version's folder -> promise of its JSON (they never change)
   var shown = null; // the current query's ranked ids and how many are on the page
+  var latest = 0;   // the newest search started: an older one that finishes later is dropped
+  var timer = 0;
+  var keys = new Map();  // word as written -> its key, for excerpts and highlights
 
   function fold(text) {
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
@@ -26,16 +33,46 @@
     return text.normalize("NFC").toLowerCase().match(/[\p{L}\p{N}]+/gu) || [];
   }
 
-  // The same key and file number as chibo/search.py: folded, letters and digits only; FNV-1a.
+  // The same key as chibo/search.py: folded, letters and digits only.
   function key(word) {
-    var parts = fold(word).match(/[a-z0-9]+/g);
-    return parts ? parts.join("") : word;
+    var known = keys.get(word);
+    if (known === undefined) {
+      var parts = fold(word).match(/[a-z0-9]+/g);
+      known = parts ? parts.join("") : word;
+      keys.set(word, known);
+    }
+    return known;
   }
 
-  function bucket(wordKey, buckets) {
-    var h = 0x811c9dc5;
-    new TextEncoder().encode(wordKey).forEach(function (b) { h = Math.imul(h ^ b, 0x01000193) >>> 0; });
-    return h % buckets;
+  // What was typed, as terms: each word's key, and whether it is the last word still being typed
+  // (the query ends with it), which matches the words that begin with it.
+  function terms(query) {
+    var typed = Array.from(new Set(words(query))).slice(0, 10);
+    var open = /[\p{L}\p{N}]$/u.test(query);
+    return typed.map(function (w, i) {
+      return { word: w, key: key(w), prefix: open && i === typed.length - 1 };
+    });
+  }
+
+  // The index of the term a word of a text matches, or -1.
+  function matcher(wanted) {
+    return function (word) {
+      var k = key(word.toLowerCase());
+      for (var i = 0; i < wanted.length; i++) {
+        if (k === wanted[i].key || (wanted[i].prefix && k.lastIndexOf(wanted[i].key, 0) === 0)) { return i; }
+      }
+      return -1;
+    };
+  }
+
+  // The words file that holds a key: the last one whose first key is not after it.
+  function fileOf(m, wordKey) {
+    var lo = 0, hi = m.words.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (m.words[mid] <= wordKey) { lo = mid; } else { hi = mid - 1; }
+    }
+    return lo;
   }
 
   function fetchJSON(path, options) {
@@ -64,35 +101,56 @@
     return out;
   }
 
-  // Every query word must match (without diacritics); a word typed with diacritics that
-  // matches as written ranks first, then matches in the headline or tags (more for query
-  // words that stand next to each other in the headline), newest after that.
-  function rank(m, query, category, year) {
-    var qwords = Array.from(new Set(words(query))).slice(0, 10);
-    return Promise.all(qwords.map(function (w) {
-      var k = key(w);
-      return getJSON(m.version + "/w" + bucket(k, m.buckets) + ".json").then(function (file) {
-        var hits = new Map();
-        var variants = file[k] || {};
-        var typedMarks = fold(w) !== w;
-        Object.keys(variants).forEach(function (written) {
-          var exact = typedMarks && written === w ? 1 : 0;
-          // [ids with it in the headline or tags, its place in each headline as one character
-          // ("0" first, "-" only in the tags), ids with it elsewhere]
-          var posting = variants[written];
-          var add = function (id, weight, place) {
-            var h = hits.get(id);
-            if (!h) { hits.set(id, { w: weight, x: exact, p: place }); return; }
-            h.w = Math.max(h.w, weight);
-            h.x = Math.max(h.x, exact);
-            if (place >= 0 && (h.p < 0 || place < h.p)) { h.p = place; }
-          };
-          ids(posting[0]).forEach(function (id, i) { add(id, 3, posting[1].charCodeAt(i) - 48); });
-          ids(posting[2]).forEach(function (id) { add(id, 1, -1); });
+  // The words files to read for a term: the one that holds its key, and for the last word as
+  // typed the next ones as long as they begin with it (up to PREFIX_FILES, else matched whole).
+  function filesFor(m, term) {
+    var first = fileOf(m, term.key), last = first;
+    if (term.prefix) {
+      while (last + 1 < m.words.length && m.words[last + 1].lastIndexOf(term.key, 0) === 0) { last++; }
+      if (last - first + 1 > PREFIX_FILES) { last = first; term.prefix = false; }
+    }
+    var out = [];
+    for (var n = first; n <= last; n++) { out.push(getJSON(m.version + "/w" + n + ".json")); }
+    return Promise.all(out);
+  }
+
+  // The records that have a term: id -> {w: weight, x: typed diacritics matched, p: place in the headline}.
+  function hitsOf(m, term) {
+    return filesFor(m, term).then(function (loaded) {
+      var hits = new Map();
+      var typedMarks = fold(term.word) !== term.word;
+      loaded.forEach(function (file) {
+        Object.keys(file).forEach(function (k) {
+          var whole = k === term.key;
+          if (!whole && !(term.prefix && k.lastIndexOf(term.key, 0) === 0)) { return; }
+          var variants = file[k];
+          Object.keys(variants).forEach(function (written) {
+            var exact = typedMarks && (whole ? written === term.word : written.lastIndexOf(term.word, 0) === 0) ? 1 : 0;
+            // [ids with it in the headline, tags or author, its place in each headline as one
+            // character ("0" first, "-" not in the headline), ids with it elsewhere]
+            var posting = variants[written];
+            var add = function (id, weight, place) {
+              if (!whole) { weight -= 0.5; }  // a word that only begins with what was typed
+              var h = hits.get(id);
+              if (!h) { hits.set(id, { w: weight, x: exact, p: place }); return; }
+              h.w = Math.max(h.w, weight);
+              h.x = Math.max(h.x, exact);
+              if (place >= 0 && (h.p < 0 || place < h.p)) { h.p = place; }
+            };
+            ids(posting[0]).forEach(function (id, i) { add(id, 3, posting[1].charCodeAt(i) - 48); });
+            ids(posting[2]).forEach(function (id) { add(id, 1, -1); });
+          });
         });
-        return hits;
       });
-    })).then(function (inOrder) {
+      return hits;
+    });
+  }
+
+  // Every query word must match (without diacritics); a word typed with diacritics that
+  // matches as written ranks first, then matches in the headline, tags or author (more for
+  // query words that stand next to each other in the headline), then newest.
+  function rank(m, wanted, category, year) {
+    return Promise.all(wanted.map(function (term) { return hitsOf(m, term); })).then(function (inOrder) {
       if (!inOrder.length) { return []; }
       var bySize = inOrder.slice().sort(function (a, b) { return a.size - b.size; });
       var results = [];
@@ -120,13 +178,47 @@
       return getJSON(m.version + "/r" + Math.floor(id / m.chunk) + ".json").then(function (chunk) {
         var row = chunk[id % m.chunk];
         var c = m.category_of.charCodeAt(id) - 48;
-        return { url: row[0], title: row[1], date: row[2], summary: row[3], category: m.categories[c] || "" };
+        return { url: row[0], title: row[1], date: row[2], summary: row[3], text: row[4] || "", category: m.categories[c] || "" };
       });
     }));
   }
 
-  // Mark, in the text nodes of `root`, the words that match a query word without diacritics.
-  function highlight(root, terms) {
+  // The passage of `text` (EXCERPT words) with the most different query words, closest together;
+  // without any, the summary or the text's beginning.
+  function excerpt(data, match) {
+    var tokens = data.text.split(/([\p{L}\p{N}]+)/u);  // odd places: the words
+    var count = (tokens.length - 1) / 2;
+    var found = [];
+    for (var n = 0; n < count; n++) {
+      var t = match(tokens[2 * n + 1]);
+      if (t >= 0) { found.push({ n: n, t: t }); }
+    }
+    if (!found.length) {
+      if (data.summary) { return data.summary; }
+      return tokens.slice(0, Math.min(tokens.length, 2 * EXCERPT)).join("").trim() + (count > EXCERPT ? " …" : "");
+    }
+    var seen = new Map(), best = { l: 0, r: 0, distinct: 0, span: 0 }, l = 0;
+    for (var r = 0; r < found.length; r++) {
+      seen.set(found[r].t, (seen.get(found[r].t) || 0) + 1);
+      while (found[r].n - found[l].n >= EXCERPT) {
+        var left = seen.get(found[l].t) - 1;
+        if (left) { seen.set(found[l].t, left); } else { seen.delete(found[l].t); }
+        l++;
+      }
+      var span = found[r].n - found[l].n;
+      if (seen.size > best.distinct || (seen.size === best.distinct && span < best.span)) {
+        best = { l: l, r: r, distinct: seen.size, span: span };
+      }
+    }
+    var from = found[best.l].n;
+    var start = Math.max(0, from - Math.min(6, Math.floor((EXCERPT - best.span - 1) / 2)));
+    var end = Math.min(count, start + EXCERPT);
+    start = Math.max(0, Math.min(start, end - EXCERPT));
+    return (start > 0 ? "… " : "") + tokens.slice(2 * start + 1, 2 * end).join("") + (end < count ? " …" : "");
+  }
+
+  // Mark, in the text nodes of `root`, the words that match a query word (made as text, never HTML).
+  function highlight(root, match) {
     var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     var nodes = [];
     while (walker.nextNode()) { nodes.push(walker.currentNode); }
@@ -136,7 +228,7 @@
       var frag = document.createDocumentFragment();
       var changed = false;
       parts.forEach(function (part, i) {
-        if (i % 2 === 1 && terms.indexOf(key(part.toLowerCase())) !== -1) {
+        if (i % 2 === 1 && match(part) >= 0) {
           var mark = document.createElement("mark");
           mark.textContent = part;
           frag.appendChild(mark);
@@ -149,28 +241,32 @@
     });
   }
 
-  function append(items, terms) {
-    items.forEach(function (data) {
-      var li = document.createElement("li");
-      li.className = "portal-search__result";
-      var h = document.createElement("h2");
-      var a = document.createElement("a");
-      a.href = new URL(data.url, siteRoot).href;
-      a.textContent = data.title;
-      h.appendChild(a);
-      var info = document.createElement("p");
-      info.className = "portal-search__meta";
-      info.textContent = [data.date, data.category].filter(Boolean).join(" · ");
-      var excerpt = document.createElement("p");
-      excerpt.className = "portal-search__excerpt";
-      excerpt.textContent = data.summary;
-      highlight(h, terms);
-      highlight(excerpt, terms);
-      li.appendChild(h);
-      li.appendChild(info);
-      li.appendChild(excerpt);
-      list.appendChild(li);
-    });
+  function item(data, match) {
+    var li = document.createElement("li");
+    li.className = "portal-search__result";
+    var h = document.createElement("h2");
+    var a = document.createElement("a");
+    a.href = new URL(data.url, siteRoot).href;
+    a.textContent = data.title;
+    h.appendChild(a);
+    var info = document.createElement("p");
+    info.className = "portal-search__meta";
+    info.textContent = [data.date, data.category].filter(Boolean).join(" · ");
+    var passage = document.createElement("p");
+    passage.className = "portal-search__excerpt";
+    passage.textContent = excerpt(data, match);
+    highlight(h, match);
+    highlight(passage, match);
+    li.appendChild(h);
+    li.appendChild(info);
+    li.appendChild(passage);
+    return li;
+  }
+
+  function say(s) {
+    status.textContent = s.ids.length > s.count
+      ? "Tìm thấy " + s.ids.length + " bài viết; đang hiện " + s.count + " bài phù hợp nhất."
+      : "Tìm thấy " + s.ids.length + " bài viết.";
   }
 
   function showMore() {
@@ -179,28 +275,28 @@
     return records(s.meta, next).then(function (items) {
       if (s !== shown) { return; }  // a newer search replaced this one
       var firstNew = list.children.length;
-      append(items, s.terms);
+      items.forEach(function (data) { list.appendChild(item(data, s.match)); });
       s.count += next.length;
       more.hidden = s.count >= s.ids.length;
-      status.textContent = s.ids.length > s.count
-        ? "Tìm thấy " + s.ids.length + " bài viết; đang hiện " + s.count + " bài phù hợp nhất."
-        : "Tìm thấy " + s.ids.length + " bài viết.";
-      if (firstNew > 0 && list.children[firstNew]) { list.children[firstNew].querySelector("a").focus(); }
+      say(s);
+      if (list.children[firstNew]) { list.children[firstNew].querySelector("a").focus(); }
     });
   }
 
-  function search(query, categoryName, yearName) {
+  function search(wanted, categoryName, yearName) {
     return loadMeta().then(function (m) {
       var year = yearName && m.years ? m.years.indexOf(Number(yearName)) : -1;
       if (yearName && year < 0) { return { meta: m, ids: [] }; }  // no article of that year
-      return rank(m, query, m.categories.indexOf(categoryName), year).then(function (found) {
+      return rank(m, wanted, m.categories.indexOf(categoryName), year).then(function (found) {
         return { meta: m, ids: found };
       });
     });
   }
 
   function run() {
-    var query = input.value.trim();
+    clearTimeout(timer);
+    var raw = input.value;
+    var query = raw.trim();
     var category = select.value;
     var year = yearSelect ? yearSelect.value : "";
     var params = new URLSearchParams();
@@ -208,31 +304,49 @@
     if (category) { params.set("chuyen-muc", category); }
     if (year) { params.set("nam", year); }
     history.replaceState(null, "", params.toString() ? "?" + params.toString() : location.pathname);
-    list.textContent = "";
-    more.hidden = true;
-    shown = null;
-    if (!words(query).length) {
+    var mine = ++latest;
+    var wanted = terms(raw);
+    if (!wanted.length) {
+      shown = null;
+      list.textContent = "";
+      more.hidden = true;
       status.textContent = "Nhập từ khoá để tìm bài viết.";
       return Promise.resolve();
     }
     status.textContent = "Đang tìm…";
     var attempt = function (retry) {
-      return search(query, category, year).catch(function (err) {
+      return search(wanted, category, year).catch(function (err) {
         if (!retry) { throw err; }
         // a new version was published between meta.json and its files: start again
         return attempt(false);
       });
     };
     return attempt(true).then(function (found) {
-      if (!found.ids.length) {
-        status.textContent = "Không tìm thấy bài viết nào cho “" + query + "”" + (category ? " trong chuyên mục " + category : "") + (year ? " năm " + year : "") + ".";
-        return;
-      }
-      shown = { meta: found.meta, ids: found.ids, count: 0, terms: words(query).map(key) };
-      return showMore();
+      if (mine !== latest) { return; }
+      var s = { meta: found.meta, ids: found.ids, count: 0, match: matcher(wanted) };
+      var next = s.ids.slice(0, PAGE);
+      return records(s.meta, next).then(function (items) {
+        if (mine !== latest) { return; }
+        // the previous results stay until these are ready: no flicker while typing
+        shown = s;
+        list.textContent = "";
+        items.forEach(function (data) { list.appendChild(item(data, s.match)); });
+        s.count = next.length;
+        more.hidden = s.count >= s.ids.length;
+        if (!s.ids.length) {
+          status.textContent = "Không tìm thấy bài viết nào cho “" + query + "”" + (category ? " trong chuyên mục " + category : "") + (year ? " năm " + year : "") + ".";
+        } else {
+          say(s);
+        }
+      });
     }).catch(function () {
-      status.textContent = "Chưa tìm được: không tải được chỉ mục tìm kiếm. Hãy thử lại sau.";
+      if (mine === latest) { status.textContent = "Chưa tìm được: không tải được chỉ mục tìm kiếm. Hãy thử lại sau."; }
     });
+  }
+
+  function later() {
+    clearTimeout(timer);
+    timer = setTimeout(run, PAUSE);
   }
 
   var params = new URLSearchParams(location.search);
@@ -240,6 +354,7 @@
   select.value = params.get("chuyen-muc") || "";
   if (yearSelect) { yearSelect.value = params.get("nam") || ""; }
   form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+  input.addEventListener("input", later);
   select.addEventListener("change", function () { if (input.value.trim()) { run(); } });
   if (yearSelect) { yearSelect.addEventListener("change", function () { if (input.value.trim()) { run(); } }); }
   more.addEventListener("click", function () { if (shown) { showMore(); } });
