@@ -21,8 +21,9 @@ from chibo.search import SearchRecord
 from chibo.text import format_day
 
 _D_WORD = re.compile(r"\w*[đĐ]\w*")
-# Records per Pagefind run: Pagefind holds a whole index in memory (about 100 kB a record).
-SHARD_SIZE = 5000
+# Records per Pagefind run: Pagefind holds a whole index in memory (about 100 kB a record);
+# one run up to 20,000 on a machine with the memory (the search page would merge shards).
+SHARD_SIZE = int(os.environ.get("CHIBO_PAGEFIND_SHARD", "20000"))
 
 
 def d_words(*texts: str) -> str:

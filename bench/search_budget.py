@@ -1,11 +1,19 @@
-"""Search budgets on the generated site of N articles (default 10,000):
+"""Search, full text, the portal's own index against Pagefind on the same site, in one run:
 
-- what an article page view downloads (uncompressed, images excluded) and that none of it
-  is search-related;
-- what one query transfers, from opening the search page to the results;
-- how much indexing adds to the build;
-- the same records indexed by Pagefind, the alternative measured (`pip install -e '.[bench]'`).
+- what indexing adds to a cold build (alternating builds with and without the index), and the
+  files each writes;
+- bytes transferred (as sent: text gzipped, as GitHub Pages serves it) for a first query on a
+  fresh search page, and for a second query on the same page;
+- time from the reader's last keystroke to the first results shown, in Chromium with 4x CPU
+  throttling, the index files already in the browser's cache (the median of a few queries);
+- that an article page loads nothing search-related.
 
+The site is the generated one with `varied` bodies (a vocabulary with a long tail, as real
+articles have). Pagefind indexes the same records (`bench/pagefind_index.py`), full text, and is
+searched by a page that does what the portal's search page does: search 120 ms after the last
+keystroke, then show 20 results with their excerpts.
+
+    pip install -e '.[bench]'
     python bench/search_budget.py 10000
 
 Needs Debian's chromium. Run by hand; figures go into the README.
@@ -14,7 +22,6 @@ Needs Debian's chromium. Run by hand; figures go into the README.
 from __future__ import annotations
 
 import functools
-import gzip
 import http.server
 import os
 import shutil
@@ -24,55 +31,103 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from run import WORK, corpus, write_portal
 
 CHROMIUM = "/usr/bin/chromium"
+PAUSE_MS = 120  # the portal's search page waits this long after a keystroke; the Pagefind page too
+FIRST, SECOND = "nghi quyet chi bo", "kiem tra giam sat"
+TIMED = ("sinh hoat chuyen d", "dang vien moi", "ke hoach thuc hien nhiem vu", "tong ket cong tac nam")
+
+PAGEFIND_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Pagefind</title></head>
+<body><input id="q" autocomplete="off"><ol id="r"></ol>
+<script type="module">
+const pagefind = await import("../pagefind/pagefind.js");
+await pagefind.options({ excerptLength: 32 });
+const input = document.getElementById("q"), list = document.getElementById("r");
+let timer = 0, latest = 0;
+input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, PAUSE_MS); });
+async function run() {
+  const mine = ++latest;
+  const found = await pagefind.search(input.value);
+  if (mine !== latest || !found) { return; }
+  // as the portal's page (and Pagefind's own UI) do: each result shown once it and those above it are loaded
+  const loading = found.results.slice(0, 20).map((r) => r.data());
+  let first = true;
+  for (const pending of loading) {
+    const d = await pending;
+    if (mine !== latest) { return; }
+    if (first) { list.replaceChildren(); first = false; }
+    const li = document.createElement("li");
+    li.className = "result";
+    const h = document.createElement("h2");
+    h.textContent = d.meta.title || "";
+    const p = document.createElement("p");
+    p.innerHTML = d.excerpt;  // Pagefind's excerpt is HTML with <mark>
+    li.append(h, p);
+    list.append(li);
+  }
+}
+window.benchReady = true;
+</script></body></html>
+""".replace("PAUSE_MS", str(PAUSE_MS))
+
+# Marks, in the page, the last keystroke and when the first result appeared.
+TIMER = """
+window.bench = { key: 0, first: 0 };
+document.addEventListener("keydown", () => { window.bench.key = performance.now(); window.bench.first = 0; }, true);
+new MutationObserver(() => {
+  if (!window.bench.first && window.bench.key && document.querySelector("%s")) { window.bench.first = performance.now(); }
+}).observe(document, { childList: true, subtree: true });
+"""
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Serves as GitHub Pages does in the two respects measured here: text gzipped, and every
+    file cacheable for ten minutes."""
+
     def log_message(self, *args: object) -> None:
         pass
 
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
 
-def measure_page(browser, url: str, action=None, before: str = "") -> tuple[int, list[tuple[str, int, int]]]:
-    """Bytes of every response while loading `url` and running `action`: (url, uncompressed,
-    as sent by a server that gzips text, as GitHub Pages does). With `before`, that page is
-    opened first in the same browser and what it loaded is not counted (a warm cache)."""
-    context = browser.new_context()
-    page = context.new_page()
-    seen: set[str] = set()
-    if before:
+    def send_head(self):  # type: ignore[no-untyped-def]
+        import gzip
+        import io
 
-        def remember(response) -> None:
-            seen.add(response.url)
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        textual = path.suffix in {".html", ".css", ".js", ".json", ".xml", ".svg", ".mjs"}
+        if not (textual and path.is_file() and "gzip" in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
-        page.on("response", remember)
-        page.goto(before)
-        page.wait_for_load_state("networkidle")
-        page.remove_listener("response", remember)
-    sizes: list[tuple[str, int, int]] = []
 
-    def on_response(response) -> None:
-        if response.request.resource_type == "image" or response.url in seen:
-            return
-        try:
-            body = response.body()
-        except Exception:  # noqa: BLE001 - redirects and aborted requests have no body
-            return
-        kind = response.headers.get("content-type", "")
-        textual = any(t in kind for t in ("text/", "javascript", "json", "xml"))
-        sizes.append((response.url, len(body), len(gzip.compress(body)) if textual else len(body)))
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        pass  # the browser closed a connection it no longer needed (a page left)
 
-    page.on("response", on_response)
-    page.goto(url)
-    page.wait_for_load_state("networkidle")
-    if action:
-        action(page)
-        page.wait_for_load_state("networkidle")
-    context.close()
-    return sum(s for _, s, _ in sizes), sizes
+
+@contextmanager
+def serving(directory: Path) -> Iterator[str]:
+    httpd = _Server(("127.0.0.1", 0), functools.partial(_Handler, directory=str(directory)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
 
 
 def records_of(root: Path) -> list:
@@ -87,93 +142,153 @@ def records_of(root: Path) -> list:
     return [article_record(read_article(p.relative_to(project.docs).as_posix(), p.read_bytes(), portal)) for p in paths]
 
 
-def compare_indexers(root: Path) -> None:
-    """The portal's index and Pagefind on the same records, each alone in this process."""
-    from chibo.search import INDEX_DIR, make_index
-    from pagefind_index import write_pagefind
-
-    records = records_of(root)
-    categories = sorted({r.category for r in records})
-    with tempfile.TemporaryDirectory() as out:
-        started = time.perf_counter()
-        ok, made, _ = make_index(records, categories)
-        assert ok and isinstance(made, dict), made
-        for name, text in made.items():  # written as the build writes them, one file each
-            target = Path(out) / INDEX_DIR / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-        ours = time.perf_counter() - started
-        os.sync()
-        files = sum(1 for _ in Path(out).rglob("*.json"))
-        size = sum(f.stat().st_size for f in Path(out).rglob("*.json"))
-        theirs = write_pagefind(records, out)
-        pf_files = sum(1 for f in Path(out).rglob("*") if f.is_file()) - files
-    print(
-        f"indexing {len(records)} records: portal {ours:.1f} s ({files} files, {size / 1e6:.1f} MB); "
-        f"Pagefind {theirs:.1f} s ({pf_files} files)"
-    )
-
-
-def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    root = WORK / f"search{n}"
-    shutil.rmtree(root, ignore_errors=True)
-    config = write_portal(root, corpus(n))
+def cold_builds(root: Path, pairs: int) -> dict[str, list[float]]:
+    """Alternating cold builds (no site/, no cache) without and with the index."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)]
-    # Five alternating pairs, the median of each: single builds on this machine vary by up to 30 %.
-    timings: dict[str, list[float]] = {"without search": [], "with search": []}
-    for _ in range(5):
-        for label, extra in (("without search", {"CHIBO_NO_SEARCH": "1"}), ("with search", {})):
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml")]
+    timings: dict[str, list[float]] = {"without": [], "with": []}
+    for _ in range(pairs):
+        for label, extra in (("without", {"CHIBO_NO_SEARCH": "1"}), ("with", {})):
             shutil.rmtree(root / "site", ignore_errors=True)
+            shutil.rmtree(root / ".cache", ignore_errors=True)
             os.sync()  # the previous build's writeback must not slow this one
             time.sleep(1)
             started = time.perf_counter()
             subprocess.run(cmd, cwd=root, env={**env, **extra}, check=True, capture_output=True)
             timings[label].append(time.perf_counter() - started)
-    build, bare = statistics.median(timings["with search"]), statistics.median(timings["without search"])
-    site = root / "site"
-    pages = sum(1 for _ in site.rglob("*.html"))
-    print(
-        f"{n} articles, {pages} pages, median of 5: build {bare:.1f} s without the search index, {build:.1f} s "
-        f"with it: +{100 * (build - bare) / bare:.0f} % (runs: {', '.join(f'{t:.1f}' for t in timings['without search'])} "
-        f"without; {', '.join(f'{t:.1f}' for t in timings['with search'])} with)"
-    )
-    compare_indexers(root)
+    return timings
 
+
+def files_in(folder: Path) -> tuple[int, int]:
+    found = [f for f in folder.rglob("*") if f.is_file()]
+    return len(found), sum(f.stat().st_size for f in found)
+
+
+def sent(requests: list) -> int:
+    """Bytes as sent over the network (headers and, gzipped where the server gzips, bodies)."""
+    total = 0
+    for request in requests:
+        try:
+            sizes = request.sizes()
+        except Exception:  # noqa: BLE001 - an aborted request has no sizes
+            continue
+        total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+    return total
+
+
+def two_queries(browser, url: str, field: str, result: str) -> tuple[int, int, int, int]:
+    """A fresh browser: open the search page, type FIRST, wait for results, then SECOND on the same
+    page. Returns (bytes, requests) for the first query (page included) and for the second."""
+    context = browser.new_context()
+    page = context.new_page()
+    responses: list = []  # the requests finished
+    page.on("requestfinished", lambda request: responses.append(request))
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    page.click(field)
+    page.keyboard.type(FIRST, delay=30)
+    page.wait_for_selector(result, timeout=60_000)
+    page.wait_for_load_state("networkidle")
+    time.sleep(0.5)
+    first = list(responses)
+    responses.clear()
+    before = page.locator(result).first.inner_text()
+    page.fill(field, "")
+    page.keyboard.type(SECOND, delay=30)
+    # the second query's results: a new first result
+    page.wait_for_function(
+        "([sel, before]) => { const e = document.querySelector(sel); return e && e.innerText !== before; }",
+        arg=[result, before],
+        timeout=60_000,
+    )
+    page.wait_for_load_state("networkidle")
+    time.sleep(0.5)
+    second = list(responses)
+    figures = sent(first), len(first), sent(second), len(second)
+    context.close()
+    return figures
+
+
+def time_to_results(browser, url: str, field: str, result: str, query: str) -> float:
+    """Milliseconds from the last keystroke to the first result, 4x CPU throttling, files cached:
+    the query is made once to fill the cache, then again on a freshly loaded page."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.add_init_script(TIMER % result)
+    for attempt in range(2):
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        if attempt:
+            cdp = context.new_cdp_session(page)
+            cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+        page.click(field)
+        page.keyboard.type(query, delay=80)
+        page.wait_for_function("window.bench.first > 0", timeout=60_000)
+        elapsed = page.evaluate("window.bench.first - window.bench.key")
+        page.wait_for_load_state("networkidle")
+    context.close()
+    return elapsed
+
+
+def main() -> None:
+    from chibo.search import INDEX_DIR
+    from pagefind_index import write_pagefind
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(_Quiet, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
-    article = next(p for p in sorted((site / "bai-viet").rglob("index.html")))
-    article_url = base + str(article.parent.relative_to(site)) + "/"
-    with sync_playwright() as p:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    pairs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    root = WORK / f"search{n}"
+    shutil.rmtree(root, ignore_errors=True)
+    write_portal(root, corpus(n, varied=True))
+    timings = cold_builds(root, pairs)
+    bare, build = statistics.median(timings["without"]), statistics.median(timings["with"])
+    site = root / "site"
+    ours_files, ours_bytes = files_in(site / INDEX_DIR)
+    print(
+        f"{n} articles, cold builds, median of {pairs}: {bare:.1f} s without the index, {build:.1f} s with it: "
+        f"+{100 * (build - bare) / bare:.0f} % (without: {', '.join(f'{t:.1f}' for t in timings['without'])}; "
+        f"with: {', '.join(f'{t:.1f}' for t in timings['with'])}); index: {ours_files} files, {ours_bytes / 1e6:.1f} MB"
+    )
+
+    records = records_of(root)
+    os.sync()
+    with tempfile.TemporaryDirectory() as out:
+        seconds = write_pagefind(records, out)
+        shutil.copytree(Path(out) / "pagefind", site / "pagefind")
+    pf_files, pf_bytes = files_in(site / "pagefind")
+    print(
+        f"Pagefind on the same {len(records)} records, full text: {seconds:.1f} s = +{100 * seconds / bare:.0f} % "
+        f"of the build without an index; {pf_files} files, {pf_bytes / 1e6:.1f} MB"
+    )
+    (site / "pagefind-bench").mkdir(exist_ok=True)
+    (site / "pagefind-bench/index.html").write_text(PAGEFIND_PAGE, encoding="utf-8")
+
+    engines = {
+        "portal": ("tim-kiem/", "#portal-search-q", ".portal-search__result"),
+        "Pagefind": ("pagefind-bench/", "#q", "li.result"),
+    }
+    with serving(site) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        total, sizes = measure_page(browser, article_url)
-        search_related = [u for u, _, _ in sizes if "chi-muc" in u or "search" in u]
-        print(
-            f"article page view: {total / 1000:.0f} kB in {len(sizes)} requests; search-related: {search_related or 'none'}"
-        )
-        for query in ("dang bo tong ket", "sinh hoat chi bo", "nghi quyet"):
-
-            def wait(page) -> None:
-                page.wait_for_selector(".portal-search__result", timeout=30_000)
-
-            url = f"{base}tim-kiem/?q={query.replace(' ', '+')}"
-            total, sizes = measure_page(browser, url, wait)
-            index = sum(s for u, s, _ in sizes if "/chi-muc/" in u)
-            _, warm = measure_page(browser, url, wait, before=article_url)
-            sent = sum(z for _, _, z in warm)
-            cold_sent = sum(z for _, _, z in sizes)
+        article = next(p for p in sorted((site / "bai-viet").rglob("index.html")))
+        context = browser.new_context()
+        page = context.new_page()
+        loaded: list[str] = []
+        page.on("request", lambda r: loaded.append(r.url))
+        page.goto(base + str(article.parent.relative_to(site)) + "/")
+        page.wait_for_load_state("networkidle")
+        context.close()
+        related = [u for u in loaded if "chi-muc" in u or "pagefind" in u or "search" in u]
+        print(f"article page: {len(loaded)} requests, search-related: {related or 'none'}")
+        for name, (path, field, result) in engines.items():
+            first, first_n, second, second_n = two_queries(browser, base + path, field, result)
+            times = [time_to_results(browser, base + path, field, result, q) for q in TIMED]
             print(
-                f"query '{query}': cold {total / 1000:.0f} kB uncompressed ({index / 1000:.0f} kB of index), "
-                f"{cold_sent / 1000:.0f} kB as sent gzipped; "
-                f"from an article page, as sent gzipped: {sent / 1000:.0f} kB in {len(warm)} requests"
+                f"{name}: first query '{FIRST}' {first / 1000:.0f} kB in {first_n} requests (page included); "
+                f"second '{SECOND}' +{second / 1000:.0f} kB in {second_n}; last key to first result, 4x CPU "
+                f"throttling, cached: median {statistics.median(times):.0f} ms "
+                f"({', '.join(f'{t:.0f}' for t in times)} for {', '.join(TIMED)})"
             )
         browser.close()
-    httpd.shutdown()
 
 
 if __name__ == "__main__":

@@ -56,13 +56,16 @@
 
   // The index of the term a word of a text matches, or -1.
   function matcher(wanted) {
-    return function (word) {
+    var match = function (word) {
       var k = key(word.toLowerCase());
       for (var i = 0; i < wanted.length; i++) {
+        if (wanted[i].skip) { continue; }
         if (k === wanted[i].key || (wanted[i].prefix && k.lastIndexOf(wanted[i].key, 0) === 0)) { return i; }
       }
       return -1;
     };
+    match.count = wanted.filter(function (term) { return !term.skip; }).length;  // the terms matched
+    return match;
   }
 
   // The words file that holds a key: the last one whose first key is not after it.
@@ -91,58 +94,77 @@
 
   // Asked again at every search (a small conditional request): a page left open searches
   // what has been published since, in the folder of that version.
+  var knownMeta = null;  // promise of the meta.json last asked for (null if that failed)
   function loadMeta() {
-    return fetchJSON("meta.json", { cache: "no-cache" });
-  }
-
-  function ids(deltas) {
-    var out = [], id = 0;
-    for (var i = 0; i < deltas.length; i++) { id += deltas[i]; out.push(id); }
-    return out;
+    var fresh = fetchJSON("meta.json", { cache: "no-cache" });
+    knownMeta = fresh.catch(function () { return null; });
+    return fresh;
   }
 
   // The words files to read for a term: the one that holds its key, and for the last word as
-  // typed the next ones as long as they begin with it (up to PREFIX_FILES, else matched whole).
-  function filesFor(m, term) {
+  // typed the next ones as long as they begin with it. A beginning that many words share (one
+  // or two letters: more than PREFIX_FILES files) is left out until more is typed, or matched
+  // whole when it is all there is.
+  function filesFor(m, term, alone) {
     var first = fileOf(m, term.key), last = first;
     if (term.prefix) {
       while (last + 1 < m.words.length && m.words[last + 1].lastIndexOf(term.key, 0) === 0) { last++; }
-      if (last - first + 1 > PREFIX_FILES) { last = first; term.prefix = false; }
+      if (last - first + 1 > PREFIX_FILES) {
+        last = first;
+        term.prefix = false;
+        term.skip = !alone;
+        if (term.skip) { return Promise.resolve([]); }
+      }
     }
     var out = [];
     for (var n = first; n <= last; n++) { out.push(getJSON(m.version + "/w" + n + ".json")); }
     return Promise.all(out);
   }
 
-  // The records that have a term: id -> {w: weight, x: typed diacritics matched, p: place in the headline}.
-  function hitsOf(m, term) {
-    return filesFor(m, term).then(function (loaded) {
-      var hits = new Map();
+  // The records that have a term, in arrays indexed by record (fast at 10,000 records): w the
+  // weight (0: not there), x whether typed diacritics matched, p the place in the headline.
+  function hitsOf(m, term, alone) {
+    return filesFor(m, term, alone).then(function (loaded) {
+      if (term.skip) { return null; }
+      var n = m.records;
+      var hit = { ids: [], w: new Float32Array(n), x: new Uint8Array(n), p: new Int16Array(n).fill(-1) };
       var typedMarks = fold(term.word) !== term.word;
+      var add = function (id, weight, exact, place) {
+        if (hit.w[id] === 0) {
+          hit.ids.push(id);
+          hit.w[id] = weight;
+          hit.x[id] = exact;
+          hit.p[id] = place;
+          return;
+        }
+        if (weight > hit.w[id]) { hit.w[id] = weight; }
+        if (exact > hit.x[id]) { hit.x[id] = exact; }
+        if (place >= 0 && (hit.p[id] < 0 || place < hit.p[id])) { hit.p[id] = place; }
+      };
       loaded.forEach(function (file) {
         Object.keys(file).forEach(function (k) {
           var whole = k === term.key;
           if (!whole && !(term.prefix && k.lastIndexOf(term.key, 0) === 0)) { return; }
+          var bonus = whole ? 0 : -0.5;  // a word that only begins with what was typed
           var variants = file[k];
           Object.keys(variants).forEach(function (written) {
             var exact = typedMarks && (whole ? written === term.word : written.lastIndexOf(term.word, 0) === 0) ? 1 : 0;
-            // [ids with it in the headline, tags or author, its place in each headline as one
-            // character ("0" first, "-" not in the headline), ids with it elsewhere]
-            var posting = variants[written];
-            var add = function (id, weight, place) {
-              if (!whole) { weight -= 0.5; }  // a word that only begins with what was typed
-              var h = hits.get(id);
-              if (!h) { hits.set(id, { w: weight, x: exact, p: place }); return; }
-              h.w = Math.max(h.w, weight);
-              h.x = Math.max(h.x, exact);
-              if (place >= 0 && (h.p < 0 || place < h.p)) { h.p = place; }
-            };
-            ids(posting[0]).forEach(function (id, i) { add(id, 3, posting[1].charCodeAt(i) - 48); });
-            ids(posting[2]).forEach(function (id) { add(id, 1, -1); });
+            // [ids with it in the headline, tags or author (as differences), its place in each
+            // headline as one character ("0" first, "-" not in the headline), ids with it elsewhere]
+            var posting = variants[written], id = 0, i;
+            for (i = 0; i < posting[0].length; i++) {
+              id += posting[0][i];
+              add(id, 3 + bonus, exact, posting[1].charCodeAt(i) - 48);
+            }
+            id = 0;
+            for (i = 0; i < posting[2].length; i++) {
+              id += posting[2][i];
+              add(id, 1 + bonus, exact, -1);
+            }
           });
         });
       });
-      return hits;
+      return hit;
     });
   }
 
@@ -150,21 +172,22 @@
   // matches as written ranks first, then matches in the headline, tags or author (more for
   // query words that stand next to each other in the headline), then newest.
   function rank(m, wanted, category, year) {
-    return Promise.all(wanted.map(function (term) { return hitsOf(m, term); })).then(function (inOrder) {
+    return Promise.all(wanted.map(function (term) { return hitsOf(m, term, wanted.length === 1); })).then(function (all) {
+      var inOrder = all.filter(Boolean);
       if (!inOrder.length) { return []; }
-      var bySize = inOrder.slice().sort(function (a, b) { return a.size - b.size; });
+      var smallest = inOrder.reduce(function (a, b) { return b.ids.length < a.ids.length ? b : a; });
       var results = [];
-      bySize[0].forEach(function (first, id) {
+      smallest.ids.forEach(function (id) {
         if (category >= 0 && m.category_of.charCodeAt(id) - 48 !== category) { return; }
         if (year >= 0 && m.year_of.charCodeAt(id) - 48 !== year) { return; }
         var score = { id: id, w: 0, x: 0 };
         var previous = -2;
         for (var i = 0; i < inOrder.length; i++) {
-          var h = inOrder[i].get(id);
-          if (!h) { return; }
-          score.w += h.w + (h.p >= 0 && previous >= 0 && h.p === previous + 1 ? 2 : 0);
-          score.x += h.x;
-          previous = h.p;
+          var h = inOrder[i];
+          if (h.w[id] === 0) { return; }
+          score.w += h.w[id] + (h.p[id] >= 0 && previous >= 0 && h.p[id] === previous + 1 ? 2 : 0);
+          score.x += h.x[id];
+          previous = h.p[id];
         }
         results.push(score);
       });
@@ -173,45 +196,45 @@
     });
   }
 
-  function records(m, idList) {
-    return Promise.all(idList.map(function (id) {
-      return getJSON(m.version + "/r" + Math.floor(id / m.chunk) + ".json").then(function (chunk) {
-        var row = chunk[id % m.chunk];
-        var c = m.category_of.charCodeAt(id) - 48;
-        return { url: row[0], title: row[1], date: row[2], summary: row[3], text: row[4] || "", category: m.categories[c] || "" };
-      });
-    }));
+  function record(m, id) {
+    return getJSON(m.version + "/r" + Math.floor(id / m.chunk) + ".json").then(function (chunk) {
+      var row = chunk[id % m.chunk];
+      var c = m.category_of.charCodeAt(id) - 48;
+      return { url: row[0], title: row[1], date: row[2], summary: row[3], text: row[4] || "", category: m.categories[c] || "" };
+    });
   }
 
-  // The passage of `text` (EXCERPT words) with the most different query words, closest together;
-  // without any, the summary or the text's beginning.
+  function records(m, idList) {
+    return Promise.all(idList.map(function (id) { return record(m, id); }));
+  }
+
+  // The passage of `text` (EXCERPT words) with the most different query words, closest together
+  // (the scan stops at the first passage that has them all); without any, the summary or the
+  // text's beginning.
   function excerpt(data, match) {
     var tokens = data.text.split(/([\p{L}\p{N}]+)/u);  // odd places: the words
     var count = (tokens.length - 1) / 2;
-    var found = [];
-    for (var n = 0; n < count; n++) {
+    var found = [], seen = new Map(), best = null, l = 0;
+    for (var n = 0; n < count && !(best && best.distinct === match.count); n++) {
       var t = match(tokens[2 * n + 1]);
-      if (t >= 0) { found.push({ n: n, t: t }); }
-    }
-    if (!found.length) {
-      if (data.summary) { return data.summary; }
-      return tokens.slice(0, Math.min(tokens.length, 2 * EXCERPT)).join("").trim() + (count > EXCERPT ? " …" : "");
-    }
-    var seen = new Map(), best = { l: 0, r: 0, distinct: 0, span: 0 }, l = 0;
-    for (var r = 0; r < found.length; r++) {
-      seen.set(found[r].t, (seen.get(found[r].t) || 0) + 1);
-      while (found[r].n - found[l].n >= EXCERPT) {
+      if (t < 0) { continue; }
+      found.push({ n: n, t: t });
+      seen.set(t, (seen.get(t) || 0) + 1);
+      while (n - found[l].n >= EXCERPT) {
         var left = seen.get(found[l].t) - 1;
         if (left) { seen.set(found[l].t, left); } else { seen.delete(found[l].t); }
         l++;
       }
-      var span = found[r].n - found[l].n;
-      if (seen.size > best.distinct || (seen.size === best.distinct && span < best.span)) {
-        best = { l: l, r: r, distinct: seen.size, span: span };
+      var span = n - found[l].n;
+      if (!best || seen.size > best.distinct || (seen.size === best.distinct && span < best.span)) {
+        best = { from: found[l].n, distinct: seen.size, span: span };
       }
     }
-    var from = found[best.l].n;
-    var start = Math.max(0, from - Math.min(6, Math.floor((EXCERPT - best.span - 1) / 2)));
+    if (!best) {
+      if (data.summary) { return data.summary; }
+      return tokens.slice(0, Math.min(tokens.length, 2 * EXCERPT)).join("").trim() + (count > EXCERPT ? " …" : "");
+    }
+    var start = Math.max(0, best.from - Math.min(6, Math.floor((EXCERPT - best.span - 1) / 2)));
     var end = Math.min(count, start + EXCERPT);
     start = Math.max(0, Math.min(start, end - EXCERPT));
     return (start > 0 ? "… " : "") + tokens.slice(2 * start + 1, 2 * end).join("") + (end < count ? " …" : "");
@@ -283,13 +306,26 @@
     });
   }
 
+  function searchWith(m, wanted, categoryName, yearName) {
+    var year = yearName && m.years ? m.years.indexOf(Number(yearName)) : -1;
+    if (yearName && year < 0) { return Promise.resolve({ meta: m, ids: [] }); }  // no article of that year
+    return rank(m, wanted, m.categories.indexOf(categoryName), year).then(function (found) {
+      return { meta: m, ids: found };
+    });
+  }
+
+  // Searched with the meta.json known already while it is asked for again; the results are kept
+  // only if it has not changed since (else searched again, in the new version).
   function search(wanted, categoryName, yearName) {
-    return loadMeta().then(function (m) {
-      var year = yearName && m.years ? m.years.indexOf(Number(yearName)) : -1;
-      if (yearName && year < 0) { return { meta: m, ids: [] }; }  // no article of that year
-      return rank(m, wanted, m.categories.indexOf(categoryName), year).then(function (found) {
-        return { meta: m, ids: found };
-      });
+    var known = knownMeta;
+    var fresh = loadMeta();
+    var early = known ? known.then(function (m) {
+      return m ? searchWith(m, wanted, categoryName, yearName).catch(function () { return null; }) : null;
+    }) : Promise.resolve(null);
+    return Promise.all([fresh, early]).then(function (both) {
+      var m = both[0], found = both[1];
+      if (found && found.meta.version === m.version) { return found; }
+      return searchWith(m, wanted, categoryName, yearName);
     });
   }
 
@@ -324,20 +360,33 @@
     return attempt(true).then(function (found) {
       if (mine !== latest) { return; }
       var s = { meta: found.meta, ids: found.ids, count: 0, match: matcher(wanted) };
-      var next = s.ids.slice(0, PAGE);
-      return records(s.meta, next).then(function (items) {
-        if (mine !== latest) { return; }
-        // the previous results stay until these are ready: no flicker while typing
-        shown = s;
+      if (!s.ids.length) {
+        shown = null;
         list.textContent = "";
-        items.forEach(function (data) { list.appendChild(item(data, s.match)); });
-        s.count = next.length;
+        more.hidden = true;
+        status.textContent = "Không tìm thấy bài viết nào cho “" + query + "”" + (category ? " trong chuyên mục " + category : "") + (year ? " năm " + year : "") + ".";
+        return;
+      }
+      // Each result is shown as soon as it and those above it are loaded; the previous results
+      // stay until then (no flicker while typing).
+      var loading = s.ids.slice(0, PAGE).map(function (id) { return record(s.meta, id); });
+      var chain = Promise.resolve();
+      loading.forEach(function (pending) {
+        chain = chain.then(function () { return pending; }).then(function (data) {
+          if (mine !== latest) { return; }
+          if (shown !== s) {
+            shown = s;
+            list.textContent = "";
+            more.hidden = true;
+          }
+          list.appendChild(item(data, s.match));
+          s.count++;
+        });
+      });
+      return chain.then(function () {
+        if (mine !== latest) { return; }
         more.hidden = s.count >= s.ids.length;
-        if (!s.ids.length) {
-          status.textContent = "Không tìm thấy bài viết nào cho “" + query + "”" + (category ? " trong chuyên mục " + category : "") + (year ? " năm " + year : "") + ".";
-        } else {
-          say(s);
-        }
+        say(s);
       });
     }).catch(function () {
       if (mine === latest) { status.textContent = "Chưa tìm được: không tải được chỉ mục tìm kiếm. Hãy thử lại sau."; }
@@ -358,5 +407,5 @@
   select.addEventListener("change", function () { if (input.value.trim()) { run(); } });
   if (yearSelect) { yearSelect.addEventListener("change", function () { if (input.value.trim()) { run(); } }); }
   more.addEventListener("click", function () { if (shown) { showMore(); } });
-  if (input.value) { run(); } else { input.focus(); }
+  if (input.value) { run(); } else { input.focus(); loadMeta(); }
 })();
