@@ -86,6 +86,32 @@ def test_index_files_words_under_their_folded_keys() -> None:
     assert json.loads(files[f"{meta['version']}/r0.json"])[0][3:] == ["Tóm tắt b", "đảng viên"]
 
 
+def test_the_body_is_searched_as_the_reader_reads_it() -> None:
+    """What full-text search indexes and cuts excerpts from: the words a reader sees in the body."""
+    from chibo.articles import plain_text
+
+    body = """## Kết quả {: #ket-qua }
+
+Chi bộ **đã** hoàn thành [Kế hoạch 45-KH/ĐU](../van-ban/kh.md) &amp; ![Ảnh hội nghị](anh.jpg) tốt.
+<!-- ghi chú của biên tập viên -->
+<script>alert("x")</script>
+
+| Chỉ tiêu | Kết quả |
+|---|---|
+| Kết nạp | 2 đảng viên |
+
+- Một là
+1. Hai là
+> Trích dẫn
+
+[kh]: https://example.org/kh
+"""
+    assert plain_text(body) == (
+        "Kết quả Chi bộ đã hoàn thành Kế hoạch 45-KH/ĐU & Ảnh hội nghị tốt. "
+        "Chỉ tiêu Kết quả Kết nạp 2 đảng viên Một là Hai là Trích dẫn"
+    )
+
+
 def test_words_files_are_cut_in_key_order() -> None:
     """Each words file holds a run of keys; meta.json lists the first key of each, which is how the
     search page finds a word's file and the files of the words that begin with what was typed."""

@@ -96,7 +96,6 @@ class Article:
     image_line: int = 1  # where "image:" stands, for errors found later
     date_line: int = 1
     scheduled: bool = False  # the editor confirms a date more than a year ahead
-    headings: tuple[str, ...] = ()  # text of the body's headings, for search
     text: str = ""  # the body as plain text, for full-text search
     links: tuple[str, ...] = ()  # link and image targets in the body, as written
     images: tuple[str, ...] = ()  # the targets shown as images
@@ -159,16 +158,6 @@ def first_paragraph(body: str, limit: int = 300) -> str:
             text = text[:limit].rsplit(" ", 1)[0] + " …"
         return text
     return ""
-
-
-_HEADING = re.compile(r"^#{2,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
-_FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
-
-
-def headings(body: str) -> tuple[str, ...]:
-    """Plain text of the Markdown headings below the headline (code blocks skipped)."""
-    text = _FENCE.sub("", body)
-    return tuple(" ".join(_MD_MARK.sub("", _MD_LINK.sub(r"\1", h)).split()) for h in _HEADING.findall(text))
 
 
 # What a reader never sees as text: comments, scripts and styles pasted from a web page.
@@ -358,7 +347,6 @@ def read_article(
         image_line=line_of("image"),
         date_line=line_of("date"),
         scheduled=flags["scheduled"],
-        headings=headings(body),
         text=plain_text(prose),
         links=link_targets(body),
         images=image_targets(body),

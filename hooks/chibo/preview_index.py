@@ -16,28 +16,26 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .outputs import fingerprint
 from .search import INDEX_DIR, SearchRecord, make_index
 from .workers import start_forked
 
 
 class PreviewIndex:
     def __init__(self) -> None:
-        self._key = ""
+        self._made: tuple[tuple[SearchRecord, ...], list[str]] | None = None  # what the index on disk holds
         self._latest = 0
         self._lock = threading.Lock()
         self.problem = ""  # why the last index could not be made, for the next build to report
-        self.ready = threading.Event()  # set when the newest index is on disk (for tests and benches)
 
     def update(self, served: str, records: Sequence[SearchRecord], categories: list[str]) -> None:
         """Make the index of `records` in the background unless it is the one already served."""
-        key = fingerprint(records, categories)
-        if key == self._key and os.path.exists(os.path.join(served, INDEX_DIR, "meta.json")):
+        # compared, not hashed: unchanged articles keep their records' very strings, which compare at once
+        wanted = (tuple(records), list(categories))
+        if wanted == self._made and os.path.exists(os.path.join(served, INDEX_DIR, "meta.json")):
             return
-        self._key = key
+        self._made = wanted
         self._latest += 1
-        self.ready.clear()
-        wait = start_forked(functools.partial(make_index, tuple(records), categories))
+        wait = start_forked(functools.partial(make_index, *wanted))
         threading.Thread(target=self._finish, args=(self._latest, wait, served), daemon=True).start()
 
     def _finish(self, number: int, wait: Callable[[], Any], served: str) -> None:
@@ -49,11 +47,10 @@ class PreviewIndex:
             if number != self._latest:
                 return  # a newer save's index is on its way
             if not ok:
-                self.problem, self._key = str(files), ""
+                self.problem, self._made = str(files), None
             else:
                 self.problem = ""
                 write_index(os.path.join(served, INDEX_DIR), files)
-            self.ready.set()
 
 
 def write_index(root: str, files: dict[str, str]) -> None:
