@@ -10,6 +10,7 @@ this: there the index is part of the build (`Portal.start_search`).
 from __future__ import annotations
 
 import functools
+import json
 import os
 import shutil
 import threading
@@ -35,40 +36,60 @@ class PreviewIndex:
             return
         self._made = wanted
         self._latest += 1
-        wait = start_forked(functools.partial(make_index, *wanted))
-        threading.Thread(target=self._finish, args=(self._latest, wait, served), daemon=True).start()
+        root = os.path.join(served, INDEX_DIR)
+        wait = start_forked(functools.partial(_make_version, *wanted, root))
+        threading.Thread(target=self._finish, args=(self._latest, wait, root), daemon=True).start()
 
-    def _finish(self, number: int, wait: Callable[[], Any], served: str) -> None:
+    def _finish(self, number: int, wait: Callable[[], Any], root: str) -> None:
         try:
-            ok, files, _ = wait()
+            ok, meta, version = wait()
         except RuntimeError as exc:  # the forked process died
-            ok, files = False, str(exc)
+            ok, meta, version = False, str(exc), ""
         with self._lock:
-            if number != self._latest:
-                return  # a newer save's index is on its way
+            if number != self._latest:  # a newer save's index is on its way: this one is not shown
+                if version and version != _current_version(root):
+                    shutil.rmtree(os.path.join(root, version), ignore_errors=True)
+                return
             if not ok:
-                self.problem, self._made = str(files), None
-            else:
-                self.problem = ""
-                write_index(os.path.join(served, INDEX_DIR), files)
+                self.problem, self._made = meta, None
+                return
+            self.problem = ""
+            temporary = os.path.join(root, f".meta.{os.getpid()}.tmp")
+            with open(temporary, "w", encoding="utf-8") as f:
+                f.write(meta)
+            os.replace(temporary, os.path.join(root, "meta.json"))  # in one step: searches switch here
+            for entry in os.scandir(root):  # older versions (not the folders still being written)
+                if entry.is_dir() and entry.name != version and not entry.name.startswith("."):
+                    shutil.rmtree(entry.path, ignore_errors=True)
 
 
-def write_index(root: str, files: dict[str, str]) -> None:
-    """The version's folder first, then meta.json in one step (a search started in between uses
-    the previous version, whose folder goes only after), then the older versions' folders."""
-    version = ""
-    for name, text in files.items():
-        if name == "meta.json":
-            continue
-        version = name.split("/", 1)[0]
-        target = os.path.join(root, name)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "w", encoding="utf-8") as f:
-            f.write(text)
-    temporary = os.path.join(root, f".meta.{os.getpid()}.tmp")
-    with open(temporary, "w", encoding="utf-8") as f:
-        f.write(files["meta.json"])
-    os.replace(temporary, os.path.join(root, "meta.json"))
-    for entry in os.scandir(root):
-        if entry.is_dir() and entry.name != version:
-            shutil.rmtree(entry.path, ignore_errors=True)
+def _make_version(records: tuple[SearchRecord, ...], categories: list[str], root: str) -> tuple[bool, str, str]:
+    """In the forked process: the index's version folder written (unless a build of the same
+    content wrote it already); returns whether it was made, meta.json's text (or the problem) and
+    the version. The files stay out of the server's process, which keeps its memory flat."""
+    ok, files, _ = make_index(records, categories)
+    if not ok or isinstance(files, str):
+        return False, str(files), ""
+    meta = files.pop("meta.json")
+    version = next(iter(files)).split("/", 1)[0]
+    if not os.path.isdir(os.path.join(root, version)):
+        # written aside, then renamed: a folder of that name is always whole
+        aside = os.path.join(root, f".{version}.{os.getpid()}")
+        for name, text in files.items():
+            target = os.path.join(aside, name.split("/", 1)[1])
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "w", encoding="utf-8") as f:
+                f.write(text)
+        try:
+            os.rename(aside, os.path.join(root, version))
+        except OSError:  # another save's process made the same version meanwhile
+            shutil.rmtree(aside, ignore_errors=True)
+    return True, meta, version
+
+
+def _current_version(root: str) -> str:
+    try:
+        with open(os.path.join(root, "meta.json"), encoding="utf-8") as f:
+            return str(json.load(f).get("version", ""))
+    except (OSError, ValueError):
+        return ""
