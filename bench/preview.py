@@ -5,6 +5,7 @@
 
 1. Body edits: each save gives the newest article a new sentence; measured from the file's write
    to the first HTTP response of its page that contains the sentence (polled every 10 ms), and
+   until the served search index has the sentence's new word (it follows in the background);
    after the rebuild, the files it wrote (new or with a new modification time) in the served
    folder, and the server's memory, open files and temporary folders.
 2. A title edit: until the home page, the category's listing, the feed, the article's new
@@ -107,7 +108,14 @@ class Server:
         return next(self.temp.glob("mkdocs_*"))
 
     def files(self) -> dict[str, int]:
-        return {str(p): p.stat().st_mtime_ns for p in self.served.rglob("*") if p.is_file()}
+        out = {}
+        for folder, _, names in os.walk(self.served):  # os.walk: folders may go while it looks
+            for name in names:
+                try:
+                    out[os.path.join(folder, name)] = os.stat(os.path.join(folder, name)).st_mtime_ns
+                except FileNotFoundError:
+                    continue
+        return out
 
     def health(self) -> tuple[int, int, int]:
         """(resident memory in MB, open files, temporary folders)."""
@@ -122,6 +130,19 @@ class Server:
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGINT)
         self.proc.wait(timeout=30)
+
+
+def _searchable(base: str, word: str) -> bool:
+    """Whether the served search index lists `word` (a key of digits: as written)."""
+    import json
+
+    status, text = _get(base + "tim-kiem/chi-muc/meta.json")
+    if status != 200:
+        return False
+    meta = json.loads(text)
+    number = max(n for n, first in enumerate(meta["words"]) if first <= word)
+    status, text = _get(base + f"tim-kiem/chi-muc/{meta['version']}/w{number}.json")
+    return status == 200 and word in json.loads(text)
 
 
 def main() -> None:
@@ -145,28 +166,42 @@ def main() -> None:
         server.settle()
         print(f"{args.n:,} articles; first build {server.seconds[0]:.1f} s; serving {url}")
         original = source.read_text(encoding="utf-8")
-        times, written, health = [], [], []
+        times, found, written, health = [], [], [], []
         for save in range(1, args.saves + 1):
             before = server.files()
-            sentence = f"Câu mới số {save} của biên tập viên {time.time_ns()}."
+            stamp = str(time.time_ns())
+            sentence = f"Câu mới số {save} của biên tập viên {stamp}."
+            started = time.perf_counter()
             source.write_text(original + f"\n{sentence}\n", encoding="utf-8")
             times.append(_until(lambda sentence=sentence: sentence in _get(server.base + url)[1]))
+            _until(lambda stamp=stamp: _searchable(server.base, stamp), 60)
+            found.append(time.perf_counter() - started)
             server.settle()
+            time.sleep(0.5)
             after = server.files()
             changed = [path for path, mtime in after.items() if before.get(path) != mtime]
             staged = sum(1 for path in changed if f"/{STAGING}/" in path)
-            written.append((len(changed) - staged, staged))
+            index = sum(1 for path in changed if "/tim-kiem/chi-muc/" in path)
+            written.append((len(changed) - staged - index, staged, index))
             health.append(server.health())
-        print("| save | seen after | files written (served; MkDocs' staging) | memory, open files, temporary folders |")
-        print("| ---: | ---: | ---: | --- |")
+        print(
+            "| save | seen after | searchable after | files written (served; MkDocs' staging; search index) "
+            "| memory, open files, temporary folders |"
+        )
+        print("| ---: | ---: | ---: | ---: | --- |")
         for k in (0, 1, len(times) - 1):
             rss, fds, temps = health[k]
-            served, staged = written[k]
-            print(f"| {k + 1} | {times[k]:.2f} s | {served:,}; {staged:,} | {rss} MB, {fds}, {temps} |")
+            served, staged, index = written[k]
+            print(
+                f"| {k + 1} | {times[k]:.2f} s | {found[k]:.2f} s | {served:,}; {staged:,}; {index:,} "
+                f"| {rss} MB, {fds}, {temps} |"
+            )
         print(f"MkDocs' own 'built in' figures: {', '.join(f'{s:.2f}' for s in server.seconds[1:])} s")
         print(
-            f"median of {len(times)} saves: {statistics.median(times):.2f} s; "
-            f"files written to the served site: median {statistics.median(w[0] for w in written):,.0f}"
+            f"median of {len(times)} saves: {statistics.median(times):.2f} s to the page, "
+            f"{statistics.median(found):.2f} s until the search index has the new words; "
+            f"files written to the served site: median {statistics.median(w[0] for w in written):,.0f} "
+            f"and {statistics.median(w[2] for w in written):,.0f} of the search index"
         )
 
         # a new title reaches every page that shows it
