@@ -295,6 +295,10 @@ def on_serve(server: Any, config: Any, builder: Any) -> Any:
     return server
 
 
+def on_shutdown() -> None:
+    portal.preview_index.close()
+
+
 def on_post_build(config: Any) -> None:
     try:
         result = portal.write(_settings(config), _Templates(config), _admin(config))
