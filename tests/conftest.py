@@ -162,6 +162,12 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
 
+    def send_head(self):  # type: ignore[no-untyped-def]
+        # This server's Last-Modified counts whole seconds: a file rewritten within the second
+        # would be "not modified". GitHub Pages validates by content (ETag); so answer in full.
+        del self.headers["If-Modified-Since"]
+        return super().send_head()
+
 
 @contextmanager
 def served(directory: Path) -> Iterator[str]:
