@@ -78,8 +78,8 @@ def test_index_files_words_under_their_folded_keys() -> None:
         if "/w" in name:
             words.update(json.loads(text))
     # ids as differences: "đảng" is first in headline 1 (a), and elsewhere in 0 (b) and 2 (the page)
-    assert words["dang"] == {"đảng": [[1], "0", [0, 2]], "đăng": [[0], "0", []]}
-    assert words["tong"] == {"tổng": [[1], "2", []]}  # third word of a's headline
+    assert words["dang"] == {"đảng": [[1], "0", [0, 2], []], "đăng": [[0], "0", [], []]}
+    assert words["tong"] == {"tổng": [[1], "2", [], []]}  # third word of a's headline
     rows = json.loads(files[f"{meta['version']}/r1.json"])
     # the page's summary is its text's beginning: left out, the search page cuts it from the text
     assert rows == [["gioi-thieu/", "Giới thiệu", "", "", "Giới thiệu Đảng bộ cơ sở"]]
@@ -422,6 +422,15 @@ Thực hiện [Kế hoạch 45-KH/ĐU](https://example.org/kh) của Đảng ủ
         body='Đừng dán &lt;img src=x onerror="window.hacked=1"&gt; vào bài viết về lễ kỷ niệm.',
     ),
     "bai-viet/nhap.md": article("Bản nháp", "2025-03-03", "Thông báo", draft=True, body="Chi bộ là nền móng bí mật."),
+    "bai-viet/thang-tu.md": article(
+        "Tin vắn tháng Tư",
+        "2024-04-01",
+        "Tin hoạt động",
+        body="Phòng cháy chữa cháy là việc thường xuyên. Tập huấn phòng cháy chữa cháy; diễn tập phòng cháy chữa cháy.",
+    ),
+    "bai-viet/thang-nam.md": article(
+        "Tin vắn tháng Năm", "2024-05-01", "Tin hoạt động", body="Cuộc họp có nhắc tới phòng cháy chữa cháy."
+    ),
 }
 
 
@@ -471,6 +480,11 @@ def test_results_come_as_the_reader_types_the_last_word_as_a_beginning(page, ful
     # a space after the word: now it is a whole word, and "mon" is in neither article
     page.keyboard.type(" ")
     page.wait_for_function("document.querySelector('[data-portal-search-status]').textContent.startsWith('Không')")
+
+
+def test_an_article_about_the_words_ranks_above_one_that_mentions_them(page, full_text_url) -> None:
+    # both only in the body; the older one repeats them, the newer has them once
+    assert search(page, full_text_url, "phong chay chua chay") == ["Tin vắn tháng Tư", "Tin vắn tháng Năm"]
 
 
 def test_excerpts_show_text_from_the_index_as_text(page, full_text_url) -> None:

@@ -13,8 +13,9 @@ first query, never before:
   into files of about `WORDS_FILE_BYTES`, so that a word is in one known file and the words that
   begin with what the reader has typed so far are in one or a few neighbouring files. Under its
   key every word is written lower-case as it appears ("đảng", "đăng") with the records that have
-  it in the headline, tags or author (with its place in the headline), and the records that have
-  it elsewhere (ids as differences, which keeps the numbers short);
+  it in the headline, tags or author (with its place in the headline), the records that have it
+  elsewhere, and those whose body has it `OFTEN` times or more (ids as differences, which keeps
+  the numbers short);
 - `<version>/r<n>.json`: what a result shows (link, headline, date, category, summary) and the
   text the excerpt around the match is cut from, for `CHUNK` records a file.
 
@@ -30,6 +31,7 @@ import json
 import os
 import re
 import time
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -43,6 +45,9 @@ INDEX_DIR = "tim-kiem/chi-muc"
 CHUNK = int(os.environ.get("CHIBO_SEARCH_CHUNK", "5"))
 # Size of a words file (bytes of JSON before compression, about a third of that sent gzipped).
 WORDS_FILE_BYTES = int(os.environ.get("CHIBO_SEARCH_WORDS_BYTES", "48000"))
+# Times a word must be in a body to count as what the article is about (it then ranks a little
+# above the articles that mention it less).
+OFTEN = 3
 _WORD = re.compile(r"[^\W_]+")
 _KEY = re.compile(r"[a-z0-9]+")
 
@@ -107,12 +112,14 @@ def _deltas(ids: list[int]) -> list[int]:
 
 @dataclass
 class _Posting:
-    """The records that have one word: in the headline or tags (with the word's place in the
-    headline, so that words next to each other rank higher), and elsewhere."""
+    """The records that have one word: in the headline, tags or author (with the word's place in
+    the headline, so that words next to each other rank higher), and elsewhere (once or twice, or
+    more often)."""
 
     strong: list[int] = field(default_factory=list)
     position: list[str] = field(default_factory=list)  # one character each, see _place
     other: list[int] = field(default_factory=list)
+    often: list[int] = field(default_factory=list)  # elsewhere, OFTEN times or more in the body
 
 
 def _place(position: int | None) -> str:
@@ -152,13 +159,13 @@ def build_index(
                 posting = by_word[word] = _Posting()
             posting.strong.append(number)
             posting.position.append(_place(position.get(word)))
-        # each piece of text once: a body repeats most of its words
-        pieces = set(record.text.split()).union(record.summary.split())
-        for word in sorted(set(words(" ".join(pieces))) - strong):
+        counts = Counter(words(record.text))
+        for word in sorted(set(counts).union(words(record.summary)) - strong):
             posting = by_word.get(word)
             if posting is None:
                 posting = by_word[word] = _Posting()
-            posting.other.append(number)
+            # a word the body repeats: the article is about it more than one that has it once
+            (posting.often if counts.get(word, 0) >= OFTEN else posting.other).append(number)
     postings: dict[str, dict[str, _Posting]] = {}  # folded key -> word as written -> its records
     for word, posting in by_word.items():
         postings.setdefault(key(word), {})[word] = posting
@@ -173,7 +180,7 @@ def build_index(
             + ":"
             + _json(
                 {
-                    word: [_deltas(p.strong), "".join(p.position), _deltas(p.other)]
+                    word: [_deltas(p.strong), "".join(p.position), _deltas(p.other), _deltas(p.often)]
                     for word, p in sorted(variants.items())
                 }
             )

@@ -150,7 +150,8 @@
           Object.keys(variants).forEach(function (written) {
             var exact = typedMarks && (whole ? written === term.word : written.lastIndexOf(term.word, 0) === 0) ? 1 : 0;
             // [ids with it in the headline, tags or author (as differences), its place in each
-            // headline as one character ("0" first, "-" not in the headline), ids with it elsewhere]
+            // headline as one character ("0" first, "-" not in the headline), ids with it elsewhere,
+            // ids with it elsewhere and often in the body]
             var posting = variants[written], id = 0, i;
             for (i = 0; i < posting[0].length; i++) {
               id += posting[0][i];
@@ -161,6 +162,11 @@
               id += posting[2][i];
               add(id, 1 + bonus, exact, -1);
             }
+            id = 0;
+            for (i = 0; posting[3] && i < posting[3].length; i++) {
+              id += posting[3][i];
+              add(id, 1.5 + bonus, exact, -1);
+            }
           });
         });
       });
@@ -170,7 +176,8 @@
 
   // Every query word must match (without diacritics); a word typed with diacritics that
   // matches as written ranks first, then matches in the headline, tags or author (more for
-  // query words that stand next to each other in the headline), then newest.
+  // query words that stand next to each other in the headline), then words the body repeats,
+  // then newest.
   function rank(m, wanted, category, year) {
     return Promise.all(wanted.map(function (term) { return hitsOf(m, term, wanted.length === 1); })).then(function (all) {
       var inOrder = all.filter(Boolean);
