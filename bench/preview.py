@@ -136,12 +136,12 @@ def _searchable(base: str, word: str) -> bool:
     """Whether the served search index lists `word` (a key of digits: as written)."""
     import json
 
+    from chibo.search import words_file
+
     status, text = _get(base + "tim-kiem/chi-muc/meta.json")
     if status != 200:
         return False
-    meta = json.loads(text)
-    number = max(n for n, first in enumerate(meta["words"]) if first <= word)
-    status, text = _get(base + f"tim-kiem/chi-muc/{meta['version']}/w{number}.json")
+    status, text = _get(base + f"tim-kiem/chi-muc/{words_file(json.loads(text), word)}")
     return status == 200 and word in json.loads(text)
 
 

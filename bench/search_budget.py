@@ -71,7 +71,6 @@ async function run() {
     list.append(li);
   }
 }
-window.benchReady = true;
 </script></body></html>
 """.replace("PAUSE_MS", str(PAUSE_MS))
 

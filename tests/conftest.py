@@ -250,7 +250,7 @@ def served_records(base: str, word: str, timeout: float = 30) -> list[int]:
     import urllib.error
     import urllib.request
 
-    from chibo.search import key
+    from chibo.search import key, words_file
 
     def get(url: str) -> Any:
         with urllib.request.urlopen(url, timeout=10) as response:
@@ -261,10 +261,22 @@ def served_records(base: str, word: str, timeout: float = 30) -> list[int]:
     while True:
         try:
             meta = get(f"{base}tim-kiem/chi-muc/meta.json")
-            number = max(n for n, first in enumerate(meta["words"]) if first <= wanted)
-            posting = get(f"{base}tim-kiem/chi-muc/{meta['version']}/w{number}.json").get(wanted, {}).get(word)
+            posting = get(f"{base}tim-kiem/chi-muc/{words_file(meta, wanted)}").get(wanted, {}).get(word)
         except (OSError, ValueError, urllib.error.URLError):
             posting = None
         if posting or time.monotonic() > deadline:
-            return [*posting[0], *posting[2]] if posting else []
+            break
         time.sleep(0.1)
+    if not posting:
+        return []
+    # [headline, tags or author; places in the headline; elsewhere; often in the body], as differences
+    strong, _, other, often = posting
+    return sorted(record for deltas in (strong, other, often) for record in _ids(deltas))
+
+
+def _ids(deltas: list[int]) -> list[int]:
+    out, total = [], 0
+    for delta in deltas:
+        total += delta
+        out.append(total)
+    return out

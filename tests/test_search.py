@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from urllib.parse import quote_plus
 
 import pytest
-from chibo.search import SearchRecord, build_index, key, page_record
+from chibo.search import SearchRecord, build_index, key, page_record, words_file
 from conftest import MODEL_URL, article, index_meta, make_site, served
 
 ARTICLES = {
@@ -123,6 +123,7 @@ def test_words_files_are_cut_in_key_order() -> None:
     for n, first in enumerate(firsts):
         content = json.loads(files[f"{meta['version']}/w{n}.json"])
         assert min(content) == first and (n + 1 == len(firsts) or max(content) < firsts[n + 1])
+        assert {words_file(meta, k) for k in content} == {f"{meta['version']}/w{n}.json"}
     assert sum(len(json.loads(v)) for k, v in files.items() if "/w" in k) == 300 + 2  # "tieu", "de"
 
 

@@ -9,7 +9,6 @@ this: there the index is part of the build (`Portal.start_search`).
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import shutil
@@ -72,9 +71,7 @@ class PreviewIndex:
             ok, meta, version = False, f"không tạo được chỉ mục tìm kiếm của bản xem trước: {exc}", ""
             self._pool = None  # a new worker for the next save
         with self._lock:
-            if number != self._latest:  # a newer save's index is on its way: this one is not shown
-                if version and version != _current_version(root):
-                    shutil.rmtree(os.path.join(root, version), ignore_errors=True)
+            if number != self._latest:  # a newer save's index is on its way (and removes this one's folder)
                 return
             if not ok:
                 self.problem, self._made = meta, None
@@ -108,14 +105,6 @@ def _make_version(records: tuple[SearchRecord, ...], categories: list[str], root
                 f.write(text)
         try:
             os.rename(aside, os.path.join(root, version))
-        except OSError:  # another save's process made the same version meanwhile
+        except OSError:  # the folder appeared meanwhile (left by a worker stopped mid-write)
             shutil.rmtree(aside, ignore_errors=True)
     return True, meta, version
-
-
-def _current_version(root: str) -> str:
-    try:
-        with open(os.path.join(root, "meta.json"), encoding="utf-8") as f:
-            return str(json.load(f).get("version", ""))
-    except (OSError, ValueError):
-        return ""

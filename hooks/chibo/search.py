@@ -26,6 +26,7 @@ so a reader's browser never mixes files of two builds.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import os
@@ -137,6 +138,13 @@ def _order(word_key: str) -> bytes:
     """Keys in the order JavaScript compares strings (UTF-16 code units), so that the search
     page finds a key's file by comparing it with the files' first keys."""
     return word_key.encode("utf-16-be")
+
+
+def words_file(meta: dict, word_key: str) -> str:
+    """The words file (relative to INDEX_DIR) that holds a key, found as the search page finds it:
+    the last file whose first key is not after it."""
+    firsts = [_order(first) for first in meta["words"]]
+    return f"{meta['version']}/w{max(0, bisect.bisect_right(firsts, _order(word_key)) - 1)}.json"
 
 
 def build_index(

@@ -17,7 +17,7 @@
   var indexRoot = new URL(cfg.index + "/", siteRoot);
   var PAGE = 20;
   var PAUSE = 120;       // ms without typing before a search starts
-  var PREFIX_FILES = 3;  // a last word that begins more words than this many files hold is matched whole
+  var PREFIX_FILES = 3;  // words files a half-typed last word may take (see filesFor)
   var EXCERPT = 32;      // words in an excerpt
   var files = {};   // path under a version's folder -> promise of its JSON (they never change)
   var shown = null; // the current query's ranked ids and how many are on the page
