@@ -21,20 +21,16 @@ Needs Debian's chromium. Run by hand; figures go into the README.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
+from lighthouse import serve_gzipped
 from run import WORK, corpus, write_portal
 
 CHROMIUM = "/usr/bin/chromium"
@@ -82,51 +78,6 @@ new MutationObserver(() => {
   if (!window.bench.first && window.bench.key && document.querySelector("%s")) { window.bench.first = performance.now(); }
 }).observe(document, { childList: true, subtree: true });
 """
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Serves as GitHub Pages does in the two respects measured here: text gzipped, and every
-    file cacheable for ten minutes."""
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "max-age=600")
-        super().end_headers()
-
-    def send_head(self):  # type: ignore[no-untyped-def]
-        import gzip
-        import io
-
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        textual = path.suffix in {".html", ".css", ".js", ".json", ".xml", ".svg", ".mjs"}
-        if not (textual and path.is_file() and "gzip" in self.headers.get("Accept-Encoding", "")):
-            return super().send_head()
-        body = gzip.compress(path.read_bytes(), 6)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        return io.BytesIO(body)
-
-
-class _Server(http.server.ThreadingHTTPServer):
-    def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
-        pass  # the browser closed a connection it no longer needed (a page left)
-
-
-@contextmanager
-def serving(directory: Path) -> Iterator[str]:
-    httpd = _Server(("127.0.0.1", 0), functools.partial(_Handler, directory=str(directory)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
 
 
 def records_of(root: Path) -> list:
@@ -266,7 +217,7 @@ def main() -> None:
         "portal": ("tim-kiem/", "#portal-search-q", ".portal-search__result"),
         "Pagefind": ("pagefind-bench/", "#q", "li.result"),
     }
-    with serving(site) as base, sync_playwright() as p:
+    with serve_gzipped(site) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         article = next(p for p in sorted((site / "bai-viet").rglob("index.html")))
         context = browser.new_context()
