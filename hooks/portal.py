@@ -9,7 +9,6 @@ The steps themselves are `chibo.site.Portal`'s (configure, read, plan, write).
 from __future__ import annotations
 
 import html
-import json
 import logging
 import os
 from typing import Any
@@ -20,27 +19,33 @@ from chibo.bodies import BODY_SIZES, page_images
 from chibo.catalog import now_in_vietnam
 from chibo.cms import ADMIN_DIR
 from chibo.counter import FORECAST_HELP, counter_box
+from chibo.docs_files import refused
 from chibo.errors import ContentError, ContentErrors
 from chibo.feeds import absolute
 from chibo.pages import PageStub, listing_slots
 from chibo.plan import SourceFile
+from chibo.sanitise import located, sanitise
 from chibo.search import INDEX_DIR
 from chibo.shell import Shell, fix_markup, slot
 from chibo.site import Settings, the_portal
 from chibo.text import clean_text, format_day, format_number, slugify, slugify_anchor
+from chibo.vendored import integrity, read_record
 from mkdocs.commands.build import get_context
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
 log = logging.getLogger("mkdocs.plugins.chibo")
-# Counter problems are shown but never fail a --strict build: not under the "mkdocs" logger.
-counter_log = logging.getLogger("chibo.counter")
-if not counter_log.handlers:
-    _handler = logging.StreamHandler()
-    _handler.setFormatter(logging.Formatter("WARNING -  %(message)s"))
-    counter_log.addHandler(_handler)
-    counter_log.propagate = False
+# Counter problems and what the sanitiser dropped are shown but never fail a --strict build:
+# not under the "mkdocs" logger.
+for _name in ("chibo.counter", "chibo.content"):
+    _shown_log = logging.getLogger(_name)
+    if not _shown_log.handlers:
+        _handler = logging.StreamHandler()
+        _handler.setFormatter(logging.Formatter("WARNING -  %(message)s"))
+        _shown_log.addHandler(_handler)
+        _shown_log.propagate = False
+content_log = logging.getLogger("chibo.content")
 
 portal = the_portal()
 _mkdocs: dict[str, Any] = {}  # this build's MkDocs objects the writers' templates need: files, nav, env
@@ -98,6 +103,15 @@ def _settings(config: Any) -> Settings:
 def on_files(files: Files, config: Any) -> Files:
     assert portal.config is not None
     docs_dir = os.path.abspath(config.docs_dir)
+    from_docs = [f for f in files if f.src_dir and os.path.abspath(f.src_dir) == docs_dir]
+    refusals = refused(docs_dir, [f.src_uri for f in from_docs], list(config.theme.dirs), portal.config.verbatim_files)
+    if refusals:  # never published; named with the other problems
+        gone = {id(f) for f in from_docs if f.src_uri in refusals}
+        files = Files([f for f in files if id(f) not in gone])
+        for path in refusals:  # the theme's own file, which MkDocs left out for the editor's
+            theme = next((d for d in config.theme.dirs if os.path.isfile(os.path.join(d, path))), None)
+            if theme is not None:
+                files.append(File(path, theme, config.site_dir, config.use_directory_urls))
     articles = {
         f.src_uri: f.abs_src_path for f in files if f.src_uri.startswith(ARTICLES_DIR) and f.is_documentation_page()
     }
@@ -123,6 +137,7 @@ def on_files(files: Files, config: Any) -> Files:
     )
     for warning in plan.warnings:  # a warning: --strict (publishing) refuses it
         log.warning(str(warning))
+    portal.errors = sorted([*portal.errors, *refusals.values()])
     if portal.errors and not portal.preview:
         _fail(portal.errors)
     for error in portal.errors:  # in a preview the server stays up and shows them on every page
@@ -211,9 +226,12 @@ def on_env(env: Any, config: Any, files: Files) -> Any:
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
     assert portal.plan is not None
     markdown = clean_text(markdown)  # decomposed keyboards' text must render as composed
-    if isinstance(page.meta.get("title"), str):
-        # Material prints the title unescaped in places: make it text, never markup.
-        page.meta["title"] = html.escape(clean_text(page.meta["title"]), quote=False)
+    # Material prints front matter unescaped (the title as text, the description and the
+    # author inside attributes): make every value text, never markup.
+    for name, value in list(page.meta.items()):
+        if name == "template" or not isinstance(value, str):
+            continue
+        page.meta[name] = html.escape(clean_text(value), quote=name != "title")
     listing = portal.plan.listings.get(page.file.src_uri[: -len("index.md")])
     if not page.file.generated_by:
         markdown = page_images(markdown, page.file.src_uri, page.url, portal.photos.pictures)
@@ -222,6 +240,16 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str
         page.meta["title"] = html.escape(listing.title, quote=False)
         return ""
     return markdown
+
+
+def on_page_content(html_text: str, page: Any, config: Any, files: Files) -> str:
+    """An ordinary page's body, sanitised like an article's (an editor writes both)."""
+    if page.file.generated_by:
+        return html_text  # a listing: the portal's templates, not an editor's text
+    clean, removed = sanitise(html_text)
+    for line, message in located(page.file.content_string, removed) if removed else []:
+        content_log.warning(str(ContentError(f"docs/{page.file.src_uri}", line, message)))
+    return clean
 
 
 def on_page_context(context: dict[str, Any], page: Any, config: Any, nav: Any) -> dict[str, Any]:
@@ -267,13 +295,13 @@ class _Templates:
         return get_toc(tokens)
 
 
-def _admin(config: Any) -> tuple[str, list[tuple[str, str]]] | None:
-    """The web editor's vendored version and the ordinary pages it may edit (None: a theme without it)."""
+def _admin(config: Any) -> tuple[str, list[tuple[str, str]], str] | None:
+    """The web editor's vendored version, the ordinary pages it may edit and its script's
+    integrity (None: a theme without it)."""
     for folder in config.theme.dirs:
-        vendored = os.path.join(folder, f"{ADMIN_DIR}VENDORED.json")
-        if os.path.isfile(vendored):
-            with open(vendored, encoding="utf-8") as f:
-                version = json.load(f)["packages"]["@sveltia/cms"]["version"]
+        record = read_record(os.path.join(folder, ADMIN_DIR))
+        if record is not None:
+            version = record["packages"]["@sveltia/cms"]["version"]  # type: ignore[index]
             nav = _mkdocs.get("nav")
             pages = [
                 (page.file.src_uri, page.title or page.file.name)
@@ -282,7 +310,7 @@ def _admin(config: Any) -> tuple[str, list[tuple[str, str]]] | None:
                 and not page.is_homepage
                 and not page.file.src_uri.startswith(ARTICLES_DIR)
             ]
-            return version, pages
+            return version, pages, integrity(record, "sveltia-cms.js")
     return None
 
 

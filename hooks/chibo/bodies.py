@@ -20,6 +20,7 @@ from markdown.util import AtomicString
 
 from .images import Picture
 from .links import MARKDOWN_IMAGE, candidates, relative_url
+from .sanitise import POLICY, Removed, sanitise
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Body:
     html: str
     toc: list[dict[str, Any]]
     unresolved: tuple[str, ...]  # relative links that point at no file
+    removed: tuple[Removed, ...] = ()  # what the sanitiser dropped (script, on… attributes, …)
 
 
 # Article column: the full width of a phone, about 720 px beside the sidebar on a computer.
@@ -342,7 +344,7 @@ class BodyConverter:
         self.extensions, self.configs = extensions, configs
         # the extensions' options too: changing one while `mkdocs serve` runs re-renders every body
         self.options = hashlib.sha1(
-            repr((extensions, json.dumps(configs, sort_keys=True, default=_stable))).encode()
+            repr((extensions, json.dumps(configs, sort_keys=True, default=_stable), POLICY)).encode()
         ).hexdigest()
         self._md: markdown.Markdown | None = None
 
@@ -367,5 +369,5 @@ class BodyConverter:
             )
         state.src_path, state.page_url, state.unresolved, state.eager_first = src_path, page_url, [], eager
         self._md.reset()
-        html = self._md.convert(text)
-        return Body(html, list(getattr(self._md, "toc_tokens", [])), tuple(state.unresolved))
+        html, removed = sanitise(self._md.convert(text))
+        return Body(html, list(getattr(self._md, "toc_tokens", [])), tuple(state.unresolved), tuple(removed))

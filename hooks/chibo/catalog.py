@@ -179,7 +179,7 @@ def plan_photos(catalog: Catalog, known: set[str], pages_shown: dict[str, str], 
                 users.setdefault(path, (article.src_path, 1))
         linked.update(c for target in article.links for c in candidates(article.src_path, target))
     for path, page in pages_shown.items():
-        if is_raster(path):
+        if is_raster(path) and path in known:  # a missing one is MkDocs' to report, as a link
             shown.setdefault(path, False)
             users.setdefault(path, (page, 1))
     rasters = frozenset(p for p in known if is_raster(p))

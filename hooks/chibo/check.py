@@ -11,10 +11,12 @@ from pathlib import Path
 
 from .articles import ARTICLES_DIR, Article, read_article
 from .catalog import build_catalog, now_in_vietnam
+from .docs_files import refused
 from .errors import ContentError, ContentErrors
 from .images import is_raster, needs_shrinking
 from .links import MARKDOWN_IMAGE, MARKDOWN_LINK, candidates
 from .project import Project
+from .sanitise import located, sanitise
 
 _FENCE = re.compile(r"^(```|~~~)")
 _DOC_SUFFIXES = (".md", ".markdown")
@@ -35,7 +37,10 @@ def check_project(project: Project) -> Report:
         report.problems = exc.errors  # without a valid configuration the articles cannot be judged
         return report
     docs = project.docs
-    files = {p.relative_to(docs).as_posix(): p for p in docs.rglob("*") if p.is_file()}
+    files = {p.relative_to(docs).as_posix(): p for p in docs.rglob("*") if p.is_file() or p.is_symlink()}
+    refusals = refused(str(docs), files, project.theme_dirs(), portal.verbatim_files, project.shown(docs))
+    errors += refusals.values()
+    files = {src: path for src, path in files.items() if src not in refusals}
     articles: dict[str, Article] = {}
     for src, path in sorted(files.items()):
         if is_raster(src) and (why := needs_shrinking(path)):
@@ -51,6 +56,7 @@ def check_project(project: Project) -> Report:
             continue
         raw = path.read_bytes()
         shown = f"{project.shown(docs)}/{src}"
+        report.warnings += _sanitised(shown, raw, project)
         if src.startswith(ARTICLES_DIR):
             result = read_article(src, raw, portal, display_root=project.shown(docs))
             if isinstance(result, list):
@@ -64,6 +70,29 @@ def check_project(project: Project) -> Report:
     report.problems = sorted(set(errors))
     report.warnings.sort()
     return report
+
+
+# What can make a body's HTML unsafe: raw HTML, attributes ({…}) or a link with a scheme.
+_MAY_BE_UNSAFE = re.compile(
+    r"[<{]|\]\(\s*<?\s*[A-Za-z][A-Za-z0-9+.-]*:|^ {0,3}\[[^\]]+\]:\s*<?[A-Za-z][A-Za-z0-9+.-]*:", re.M
+)
+
+
+def _sanitised(shown: str, raw: bytes, project: Project) -> list[ContentError]:
+    """What the build's sanitiser will drop from this page, as warnings (the page stays safe)."""
+    text = raw.decode("utf-8-sig", "replace")
+    if not _MAY_BE_UNSAFE.search(text):
+        return []
+    import markdown
+
+    extensions, configs = project.markdown_extensions()
+    body = text.split("\n---", 1)[1].split("\n", 1)[-1] if text.startswith("---") and "\n---" in text[3:] else text
+    try:
+        html = markdown.Markdown(extensions=extensions, extension_configs=configs).convert(body)
+    except Exception:  # noqa: BLE001 - an extension the build may not load either: the build says so
+        return []
+    _, removed = sanitise(html)
+    return [ContentError(shown, line, f"cảnh báo: {message}") for line, message in located(text, removed)]
 
 
 def _text_problems(

@@ -136,7 +136,7 @@ def editor_config_yaml(config: dict[str, Any]) -> str:
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
 
 
-def admin_page(site_name: str, version: str, auth_url: str = "") -> str:
+def admin_page(site_name: str, version: str, auth_url: str = "", script_integrity: str = "") -> str:
     """/admin/index.html: the CMS's script, after the step that makes its interface Vietnamese
     without asking a CDN for the strings. Never indexed, linked from no public page."""
     csp = _CSP.format(auth=f" {auth_url}" if auth_url else "")
@@ -150,7 +150,7 @@ def admin_page(site_name: str, version: str, auth_url: str = "") -> str:
 <title>Biên tập – {html.escape(site_name)}</title>
 <link href="config.yml" type="application/yaml" rel="cms-config-url">
 <script src="../assets/portal/cms-setup.js" data-version="{html.escape(version)}"></script>
-<script src="sveltia-cms.js"></script>
+<script src="sveltia-cms.js"{f' integrity="{script_integrity}"' if script_integrity else ""}></script>
 </head>
 <body></body>
 </html>

@@ -112,6 +112,7 @@ class PortalConfig:
     editor: EditorConfig = EditorConfig()
     banner: Banner = Banner()
     storage: Storage | None = None
+    verbatim_files: tuple[str, ...] = ()  # files of docs/ published as they are although a browser runs them
     _lookup: dict[str, Category] = field(default_factory=dict, compare=False, repr=False)
 
     def find_category(self, value: str) -> Category | None:
@@ -288,6 +289,15 @@ def _editor(raw: Any, problems: list[ContentError]) -> EditorConfig:
     return EditorConfig(repo=repo, branch=_text(raw.get("branch")) or "main", approval=approval, auth_url=auth_url)
 
 
+def _verbatim(raw: Any, problems: list[ContentError]) -> tuple[str, ...]:
+    if not raw:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(item, str) and item.strip() for item in raw):
+        problems.append(_problem("verbatim_files", "cần danh sách đường dẫn trong docs/, ví dụ [google1234abcd.html]"))
+        return ()
+    return tuple(item.strip().strip("/") for item in raw)
+
+
 def load_portal_config(extra: dict[str, Any]) -> PortalConfig:
     """Validate `extra.portal`; raise ContentErrors naming every bad key."""
     raw = extra.get("portal")
@@ -317,6 +327,7 @@ def load_portal_config(extra: dict[str, Any]) -> PortalConfig:
     storage = _storage(
         (raw.get("images") or {}).get("storage") if isinstance(raw.get("images"), dict) else None, problems
     )
+    verbatim = _verbatim(raw.get("verbatim_files"), problems)
     if problems:
         raise ContentErrors(problems)
     return PortalConfig(
@@ -330,5 +341,6 @@ def load_portal_config(extra: dict[str, Any]) -> PortalConfig:
         editor=editor,
         banner=banner,
         storage=storage,
+        verbatim_files=verbatim,
         _lookup=lookup,
     )

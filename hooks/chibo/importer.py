@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 import nh3
 import yaml
 from bs4 import BeautifulSoup
-from markdownify import markdownify
+from markdownify import MarkdownConverter
 from PIL import Image
 
 from .articles import parse_date
@@ -123,6 +123,18 @@ def sanitise(html: str) -> str:
         attribute_filter=_keep_attribute,
         link_rel=None,
     )
+
+
+class _Converter(MarkdownConverter):  # type: ignore[misc]
+    """markdownify, with text that looks like markup kept as text: the old page showed
+    "&lt;script&gt;" as words, and Markdown must not read them as a tag."""
+
+    def escape(self, text: str, parent_tags: set[str]) -> str:
+        return super().escape(text, parent_tags).replace("&", "&amp;").replace("<", "&lt;")
+
+
+def markdownify(html: str, **options: object) -> str:
+    return _Converter(**options).convert(html)
 
 
 def parse_html(html: str) -> Imported:

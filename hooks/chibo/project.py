@@ -36,6 +36,34 @@ class Project:
         """The validated portal configuration; raises ContentErrors."""
         return load_portal_config(self.config.get("extra") or {})
 
+    def markdown_extensions(self) -> tuple[list[str], dict[str, dict[str, Any]]]:
+        """mkdocs.yml's markdown_extensions, as Python-Markdown takes them."""
+        names: list[str] = []
+        configs: dict[str, dict[str, Any]] = {}
+        for item in self.config.get("markdown_extensions") or []:
+            if isinstance(item, str):
+                names.append(item)
+            elif isinstance(item, dict):
+                for name, options in item.items():
+                    names.append(str(name))
+                    if isinstance(options, dict):
+                        configs[str(name)] = options
+        return names, configs
+
+    def theme_dirs(self) -> list[str]:
+        """The theme's folders, as MkDocs searches them: the site's overrides, then Material's."""
+        theme = self.config.get("theme") or {}
+        dirs = []
+        if isinstance(theme, dict) and theme.get("custom_dir"):
+            dirs.append(str(self.root / str(theme["custom_dir"])))
+        try:
+            import material
+
+            dirs.append(str(Path(material.__file__).parent / "templates"))
+        except ImportError:
+            pass
+        return dirs
+
     def shown(self, path: Path) -> str:
         """A path as the editor sees it, relative to the project."""
         try:

@@ -39,11 +39,14 @@ from .plan import SitePlan, SourceFile, make_plan
 from .preview_index import PreviewIndex
 from .search import INDEX_DIR, make_index
 from .storage import write_manifest
+from .vendored import tampered
 from .workers import run_forked, start_forked, working_on
 from .writers import Job, Templates, write_feeds, write_pages
 
 STAGING = ".chibo-mkdocs"  # a preview's folder for MkDocs' own output (hidden: MkDocs never empties it)
 counter_log = logging.getLogger("chibo.counter")
+# What the sanitiser dropped: said in the log, never a reason to stop publishing (the page is safe).
+content_log = logging.getLogger("chibo.content")
 log = logging.getLogger("mkdocs.plugins.chibo")
 
 
@@ -250,7 +253,7 @@ class Portal:
         return SiteFacts(settings.site_url, settings.site_name, logo, key)
 
     def write(
-        self, settings: Settings, templates: Templates, admin: tuple[str, list[tuple[str, str]]] | None
+        self, settings: Settings, templates: Templates, admin: tuple[str, list[tuple[str, str]], str] | None
     ) -> BuildResult:
         """Everything the portal writes; in a preview also MkDocs' own pages, from the staging
         folder. `admin`: the web editor's vendored version and the pages it may edit."""
@@ -272,6 +275,9 @@ class Portal:
         for src_path in sorted(report.unresolved):
             for link in report.unresolved[src_path]:
                 log.warning(f"Bài docs/{src_path} có liên kết tới '{link}' nhưng không tìm thấy tệp này.")
+        for src_path in sorted(report.removed):
+            for line, message in report.removed[src_path]:
+                content_log.warning(str(ContentError(f"docs/{src_path}", line, message)))
         # a preview drops unused parts now and then, not on every save (it adds a row or two a save)
         self._unpruned += report.rendered
         if not self.preview or self._unpruned > 2000:
@@ -305,22 +311,31 @@ class Portal:
             gz = os.path.join(root, "sitemap.xml.gz")
             if os.path.exists(gz):
                 os.remove(gz)
+        if not self.preview and (changed := tampered(root, settings.theme_dirs)):
+            raise RuntimeError(
+                "Tệp của bên thứ ba trong trang đã xây dựng khác với bản đã kiểm (VENDORED.json): "
+                + ", ".join(changed)
+                + ". Hãy lấy lại các tệp này từ kho mã nguồn của cổng."
+            )
         result.written = output.done.written
         result.seconds["all"] = time.perf_counter() - started
         self.last = result
         return result
 
     def _write_admin(
-        self, settings: Settings, admin: tuple[str, list[tuple[str, str]]], write: Callable[[str, str], None]
+        self, settings: Settings, admin: tuple[str, list[tuple[str, str]], str], write: Callable[[str, str], None]
     ) -> None:
         """/admin/: the web editor's page and its configuration, from mkdocs.yml and the content model."""
         assert self.config is not None
-        version, pages = admin
+        version, pages, script_integrity = admin
         repo = os.environ.get("GITHUB_REPOSITORY", "")
         folder = os.path.basename(settings.docs_dir.rstrip("/"))
         config = editor_config(self.config, settings.site_url, repo, pages, folder)
         write(f"{ADMIN_DIR}config.yml", editor_config_yaml(config))
-        write(f"{ADMIN_DIR}index.html", admin_page(settings.site_name, version, self.config.editor.auth_url))
+        write(
+            f"{ADMIN_DIR}index.html",
+            admin_page(settings.site_name, version, self.config.editor.auth_url, script_integrity),
+        )
 
     def _sync_staging(self, output: Output) -> None:
         """A preview: MkDocs' pages and files, from the staging folder into the served one,

@@ -21,6 +21,7 @@ from .outputs import Output, PartsCache, Written, fingerprint
 from .pages import PageStub, SiteFacts, article_key, article_parts, listing_key, listing_slots
 from .photos import PhotoOutput, Shown
 from .plan import SitePlan
+from .sanitise import located
 from .shell import Shell
 from .workers import run_forked, working_on
 
@@ -54,6 +55,7 @@ class Report:
     done: Written = field(default_factory=Written)
     keys: set[str] = field(default_factory=set)  # parts used, to keep in the cache
     unresolved: dict[str, tuple[str, ...]] = field(default_factory=dict)  # article -> links to no file
+    removed: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)  # article -> (line, what was dropped)
     rendered: int = 0
 
 
@@ -84,15 +86,22 @@ def write_articles(job: Job, paths: list[str]) -> Report:
         parts = job.parts.get(key)
         if parts is None:
             with open(os.path.join(job.docs_dir, src_path), "rb") as f:
-                body = job.bodies.convert(src_path, article.url, article_body(f.read(), article), eager)
+                raw = f.read()
+            body = job.bodies.convert(src_path, article.url, article_body(raw, article), eager)
             toc = job.templates.toc(body.toc)
             parts = article_parts(
                 base, article, body, toc, job.plan, job.photos, job.featured, job.site, job.templates.render
             )
+            notes = located(raw.decode("utf-8-sig", "replace"), list(body.removed)) if body.removed else []
+            parts["removed"] = "\n".join(f"{line}\t{message}" for line, message in notes)
             new[key] = PartsCache.pack(parts)
             report.rendered += 1
         if parts["unresolved"]:
             report.unresolved[src_path] = tuple(parts["unresolved"].split("\n"))
+        if parts.get("removed"):
+            report.removed[src_path] = tuple(
+                (int(line), message) for line, _, message in (n.partition("\t") for n in parts["removed"].split("\n"))
+            )
         output.write(article.dest_path, shell.fill(parts), page_key)
     output.done = before
     job.parts.add(new)
@@ -145,6 +154,7 @@ def write_pages(job: Job, workers: int) -> Report:
     for report in parts:
         total.keys |= report.keys
         total.unresolved.update(report.unresolved)
+        total.removed.update(report.removed)
         total.rendered += report.rendered
         job.output.add(report.done)
     return total

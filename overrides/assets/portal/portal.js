@@ -54,3 +54,36 @@ document.addEventListener("keydown", function (event) {
     });
   });
 })();
+
+// A YouTube video in a body: a plain link until the reader asks for the player, so that
+// nothing contacts YouTube before the click (then only youtube-nocookie.com).
+(function () {
+  "use strict";
+  document.querySelectorAll(".portal-video[data-portal-youtube]").forEach(function (box) {
+    var id = box.getAttribute("data-portal-youtube");
+    var link = box.querySelector("a");
+    if (!/^[A-Za-z0-9_-]{11}$/.test(id || "") || !link) { return; }
+    var fallback = link.parentNode;  // the plain link stays for print
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "portal-video__play";
+    button.textContent = "▶ Phát video: " + link.textContent;
+    var note = document.createElement("p");
+    note.className = "portal-video__note";
+    note.textContent = "Video phát từ YouTube; trang chỉ kết nối tới YouTube khi bạn bấm nút.";
+    button.addEventListener("click", function () {
+      var frame = document.createElement("iframe");
+      frame.src = "https://www.youtube-nocookie.com/embed/" + id + "?autoplay=1";
+      frame.title = link.textContent;
+      frame.allow = "autoplay; encrypted-media; picture-in-picture; fullscreen";
+      frame.allowFullscreen = true;
+      frame.referrerPolicy = "strict-origin-when-cross-origin";
+      frame.className = "portal-video__frame";
+      box.replaceChildren(frame);
+      frame.focus();
+    });
+    fallback.className = "portal-video__link";
+    box.classList.add("portal-video--ready");
+    box.replaceChildren(button, note, fallback);
+  });
+})();

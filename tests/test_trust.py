@@ -1,0 +1,200 @@
+"""The editors' trust boundary: nothing an editor writes (a body, a setting, a file in docs/)
+becomes script on the site, reaches a secret or replaces the site's own files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import article
+
+HOSTILE_BODY = """
+Đoạn mở đầu bình thường.
+
+<script>window.stolen = localStorage.getItem("token")</script>
+
+<img src="x" onerror="window.stolen = 1">
+
+[Bấm vào đây](javascript:alert(1)) và [dữ liệu](data:text/html,<b>x</b>) và [vb](vbscript:msgbox)
+
+## Tiêu đề mục {onmouseover="window.stolen = 2"}
+
+<iframe src="https://evil.example/"></iframe>
+
+<form action="https://evil.example/"><input name="q"></form>
+
+<object data="x.swf"></object><embed src="x.swf"><style>body { display: none }</style>
+
+<div markdown="1" onclick="window.stolen = 3">Chữ trong khối **đậm**.</div>
+
+Đoạn kết bình thường.
+"""
+
+
+def _live_script(soup) -> list[str]:
+    """Everything in a parsed page that a browser would run, or that could load another page."""
+    found = []
+    for tag in soup.find_all(True):
+        if tag.name in ("script", "iframe", "object", "embed", "form", "style") and tag.find_parent(
+            class_="portal-article__body"
+        ):
+            found.append(tag.name)
+        for name, value in tag.attrs.items():
+            if name.startswith("on"):
+                found.append(f"{tag.name}[{name}]")
+            if name in ("href", "src") and str(value).strip().lower().startswith(("javascript:", "data:", "vbscript:")):
+                found.append(f"{tag.name}[{name}={value}]")
+    return found
+
+
+def test_article_bodies_are_sanitised_and_the_log_names_file_and_line(new_site) -> None:
+    site = new_site({"bai-viet/2024/doc-hai.md": article("Bài có mã độc", "2024-05-01", "Tin hoạt động", HOSTILE_BODY)})
+    result = site.build()  # --strict: sanitising is said, never a reason to stop publishing
+    page = site.html("bai-viet/2024/05/bai-co-ma-doc/")
+    body = page.select_one(".portal-article__body") or page
+    assert _live_script(page) == []
+    text = body.get_text(" ", strip=True)
+    assert "Đoạn mở đầu bình thường." in text and "Đoạn kết bình thường." in text
+    assert "Bấm vào đây" in text and body.find("h2", string="Tiêu đề mục") is not None
+    assert body.find("strong", string="đậm") is not None  # md_in_html still works
+    log = result.stderr
+    # 5 lines of front matter, a blank one and a paragraph: the <script> is on line 9 of the file
+    assert "docs/bai-viet/2024/doc-hai.md:9: đã bỏ mã <script>" in log
+    assert "docs/bai-viet/2024/doc-hai.md:11: đã bỏ thuộc tính onerror" in log
+    assert 'đã bỏ đường dẫn "javascript:…"' in log and 'đường dẫn "data:…"' in log
+    assert "đã bỏ mã <iframe>" in log and "đã bỏ mã <form>" in log
+
+
+def test_ordinary_pages_are_sanitised_too(new_site) -> None:
+    site = new_site()
+    site.write(
+        "gioi-thieu.md",
+        "---\ntitle: Giới thiệu\ndescription: 'x\" onfocus=\"alert(1)'\n---\n\n# Giới thiệu\n\n"
+        '<img src="a.png" onerror="alert(1)">\n\n[x](javascript:alert(1))\n',
+    )
+    result = site.build()
+    page = site.html("gioi-thieu/")
+    assert _live_script(page) == []
+    description = page.find("meta", attrs={"name": "description"})
+    assert description is not None and "onfocus" not in description.attrs  # stayed inside its attribute
+    assert "docs/gioi-thieu.md:8: đã bỏ thuộc tính onerror" in result.stderr
+
+
+def test_a_youtube_link_alone_becomes_a_box_that_loads_nothing(new_site) -> None:
+    body = """
+    Xem lại buổi lễ:
+
+    https://www.youtube.com/watch?v=dQw4w9WgXcQ
+
+    [Phóng sự hội nghị](https://youtu.be/abcdefghijk)
+
+    <iframe width="560" height="315" src="https://www.youtube.com/embed/ZYXWVUTSRQP" frameborder="0" allowfullscreen></iframe>
+
+    Một câu có https://www.youtube.com/watch?v=dQw4w9WgXcQ ở giữa thì giữ nguyên.
+    """
+    site = new_site({"bai-viet/2024/video.md": article("Bài có video", "2024-05-02", "Tin hoạt động", body)})
+    site.build()
+    page = site.html("bai-viet/2024/05/bai-co-video/")
+    boxes = page.select(".portal-video")
+    assert [b["data-portal-youtube"] for b in boxes] == ["dQw4w9WgXcQ", "abcdefghijk", "ZYXWVUTSRQP"]
+    assert [b.a["href"] for b in boxes][1] == "https://www.youtube.com/watch?v=abcdefghijk"
+    assert boxes[1].a.get_text() == "Phóng sự hội nghị"
+    assert page.find("iframe") is None
+    feed = (site.out / "feed.xml").read_text(encoding="utf-8")
+    assert "<iframe" not in feed
+
+
+def test_the_importer_keeps_markup_looking_text_as_text(tmp_path) -> None:
+    from chibo.importer import parse_html
+
+    html = (
+        '<div itemscope itemtype="https://schema.org/Article"><h2 itemprop="headline">Tin</h2>'
+        '<div itemprop="articleBody"><p>Gõ &lt;script&gt;alert(1)&lt;/script&gt; là mã độc.</p>'
+        '<p><img src="a.jpg" onerror="alert(2)"></p></div></div>'
+    )
+    imported = parse_html(html)
+    assert "&lt;script>" in imported.body and "<script" not in imported.body
+    assert "onerror" not in imported.body
+
+
+def test_chibo_check_names_what_the_sanitiser_drops(new_site) -> None:
+    site = new_site({"bai-viet/2024/doc-hai.md": article("Bài có mã độc", "2024-05-01", "Tin hoạt động", HOSTILE_BODY)})
+    result = subprocess.run(
+        [sys.executable, "-m", "chibo.cli", "check"], cwd=site.root, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr  # a warning: publishing goes on
+    assert "docs/bai-viet/2024/doc-hai.md:9: cảnh báo: đã bỏ mã <script>" in result.stdout
+    assert "docs/bai-viet/2024/doc-hai.md:11: cảnh báo: đã bỏ thuộc tính onerror" in result.stdout
+
+
+def test_symlinks_in_docs_are_refused_and_never_published(new_site, tmp_path, monkeypatch) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("GOATCOUNTER_TOKEN=bi-mat-123", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "passwd.txt").write_text("root:x:0:0", encoding="utf-8")
+    site = new_site()
+    (site.docs / "env.txt").symlink_to(secret)
+    (site.docs / "tep").symlink_to(outside, target_is_directory=True)
+    result = site.build(check=False)
+    assert result.returncode != 0
+    assert "docs/env.txt:1: tệp này là liên kết tượng trưng (symlink)" in result.stderr
+    assert "docs/tep/passwd.txt:1: tệp này là liên kết tượng trưng" in result.stderr
+    assert "bi-mat-123" not in site.text_of_all_outputs() if site.out.exists() else True
+    check = subprocess.run(
+        [sys.executable, "-m", "chibo.cli", "check"], cwd=site.root, capture_output=True, text=True, timeout=120
+    )
+    assert check.returncode == 1 and "docs/env.txt:1: tệp này là liên kết tượng trưng" in check.stdout
+
+
+def test_files_that_would_replace_the_sites_code_or_run_script_are_refused(new_site) -> None:
+    site = new_site()
+    site.write("admin/sveltia-cms.js", "window.stolen = 1;")
+    site.write("assets/portal/portal.js", "window.stolen = 2;")
+    site.write("trang.html", "<script>window.stolen = 3</script>")
+    site.write("hinh.svg", '<svg xmlns="http://www.w3.org/2000/svg" onload="window.stolen = 4"/>')
+    site.write("tim-kiem/chi-muc/meta.json", "{}")
+    site.write("feed.xml", "<rss/>")
+    result = site.build(check=False)
+    assert result.returncode != 0
+    for path in ("admin/sveltia-cms.js", "assets/portal/portal.js", "tim-kiem/chi-muc/meta.json", "feed.xml"):
+        assert f'docs/{path}:1: đường dẫn "{path}" dành cho tệp của chính cổng' in result.stderr
+    for path in ("trang.html", "hinh.svg"):
+        assert f"docs/{path}:1: tệp HTML, JavaScript, SVG hay XML" in result.stderr
+
+
+def test_a_listed_verbatim_file_is_published_as_it_is(new_site) -> None:
+    def configure(config: dict) -> None:
+        config["extra"]["portal"]["verbatim_files"] = ["google1234abcd.html"]
+
+    site = new_site(configure=configure)
+    site.write("google1234abcd.html", "google-site-verification: google1234abcd.html")
+    site.build()
+    assert (site.out / "google1234abcd.html").read_text(encoding="utf-8").startswith("google-site-verification")
+
+
+def test_vendored_files_carry_integrity_and_a_changed_copy_is_found(new_site, tmp_path) -> None:
+    import base64
+    import hashlib
+    import shutil
+
+    from chibo.vendored import tampered
+    from conftest import REPO
+
+    site = new_site()
+    site.build()
+    admin = site.html("admin/")
+    script = admin.find("script", src="sveltia-cms.js")
+    expected = hashlib.sha256((REPO / "overrides/admin/sveltia-cms.js").read_bytes()).digest()
+    assert script["integrity"] == "sha256-" + base64.b64encode(expected).decode()
+    assert tampered(str(site.out), [str(REPO / "overrides")]) == []
+    (site.out / "assets/portal/photoswipe/photoswipe.esm.min.js").write_text("window.stolen = 1", encoding="utf-8")
+    assert tampered(str(site.out), [str(REPO / "overrides")]) == ["assets/portal/photoswipe/photoswipe.esm.min.js"]
+    # a theme whose vendored copy was changed: the build refuses to finish
+    theme = tmp_path / "theme"
+    shutil.copytree(REPO / "overrides", theme)
+    (theme / "admin/chunks/react-dom.js").write_text("window.stolen = 2", encoding="utf-8")
+    text = (site.root / "mkdocs.yml").read_text(encoding="utf-8").replace(str(REPO / "overrides"), str(theme))
+    (site.root / "mkdocs.yml").write_text(text, encoding="utf-8")
+    result = site.build(check=False)
+    assert result.returncode != 0 and "admin/chunks/react-dom.js" in result.stderr
