@@ -81,7 +81,17 @@ def on_config(config: Any) -> Any:
     # The categories are the top menu, right after the home page.
     if config.nav:
         config.nav[1:1] = [{c.name: f"{c.slug}/index.md"} for c in settings.categories]
+        config.nav = _escaped_nav(config.nav)
     return config
+
+
+def _escaped_nav(items: Any) -> Any:
+    """The menu's titles as text: Material prints them unescaped in the menu and the tabs."""
+    if isinstance(items, list):
+        return [_escaped_nav(item) for item in items]
+    if isinstance(items, dict):
+        return {html.escape(str(title), quote=False): _escaped_nav(value) for title, value in items.items()}
+    return items
 
 
 def _settings(config: Any) -> Settings:
@@ -231,13 +241,13 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str
     for name, value in list(page.meta.items()):
         if name == "template" or not isinstance(value, str):
             continue
-        page.meta[name] = html.escape(clean_text(value), quote=name != "title")
+        page.meta[name] = html.escape(clean_text(value))
     listing = portal.plan.listings.get(page.file.src_uri[: -len("index.md")])
     if not page.file.generated_by:
         markdown = page_images(markdown, page.file.src_uri, page.url, portal.photos.pictures)
     if listing is not None and page.file.generated_by:
         page.meta["template"] = "slots.html"
-        page.meta["title"] = html.escape(listing.title, quote=False)
+        page.meta["title"] = html.escape(listing.title)
         return ""
     return markdown
 

@@ -40,7 +40,7 @@ def _configure(config: dict) -> None:
     portal = config["extra"]["portal"]
     portal["links"] = [{"title": "Báo Điện tử Đảng Cộng sản Việt Nam", "url": "https://dangcongsan.vn"}]
     portal["buttons"] = {"zalo": "0905123456", "hotline": "02362 214.668"}
-    portal["counter"] = {"url": "http://127.0.0.1:9", "offset": 6835657}
+    portal["counter"] = {"url": "http://127.0.0.1:9", "offset": 6835657, "allow_local": True}
 
 
 @pytest.fixture(scope="module")

@@ -198,3 +198,104 @@ def test_vendored_files_carry_integrity_and_a_changed_copy_is_found(new_site, tm
     (site.root / "mkdocs.yml").write_text(text, encoding="utf-8")
     result = site.build(check=False)
     assert result.returncode != 0 and "admin/chunks/react-dom.js" in result.stderr
+
+
+def _config_problems(**portal_changes) -> str:
+    import yaml
+    from chibo.config import load_portal_config
+    from chibo.errors import ContentErrors
+    from conftest import FIXTURE
+
+    extra = yaml.safe_load((FIXTURE / "mkdocs.yml").read_text(encoding="utf-8"))["extra"]
+    extra["portal"].update(portal_changes)
+    try:
+        load_portal_config(extra)
+    except ContentErrors as exc:
+        return exc.report()
+    return ""
+
+
+def test_the_counter_token_goes_only_to_an_https_server() -> None:
+    assert "counter.url" in _config_problems(counter={"url": "http://thongke.example.vn"})
+    assert "allow_local: true" in _config_problems(counter={"url": "http://127.0.0.1:8765"})
+    assert _config_problems(counter={"url": "http://127.0.0.1:8765", "allow_local": True}) == ""
+    assert "counter.url" in _config_problems(counter={"url": "http://evil.example", "allow_local": True})
+    assert "counter.script" in _config_problems(counter={"url": "https://a.vn", "script": "javascript:alert(1)"})
+    assert _config_problems(counter={"url": "https://thongke.ctxhdanang.vn"}) == ""
+
+
+def test_the_counter_token_never_follows_a_redirect() -> None:
+    import http.server
+    import threading
+
+    from chibo.counter import _get_json
+
+    seen: list[str | None] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's API
+            seen.append(self.headers.get("Authorization"))
+            if self.path.startswith("/moved"):
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.write(b"{}")
+                return
+            self.send_response(302)
+            self.send_header("Location", f"http://127.0.0.1:{self.server.server_address[1]}/moved")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        import urllib.error
+
+        import pytest
+
+        with pytest.raises(urllib.error.HTTPError):
+            _get_json(f"http://127.0.0.1:{server.server_address[1]}/api/v0/me", "bi-mat", 2)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert seen == ["Bearer bi-mat"]  # asked once; the redirect's target never saw the token
+
+
+def test_settings_that_would_run_script_are_refused() -> None:
+    assert "links" in _config_problems(links=[{"title": "Cổng", "url": "javascript:alert(1)"}])
+    assert "links" in _config_problems(links=[{"title": "Cổng", "url": "https://a.vn", "image": 'x" onerror="a'}])
+    assert "banner.logo" in _config_problems(banner={"logo": 'x" onerror="alert(1)'})
+    assert _config_problems(links=[{"title": "Báo Đảng", "url": "https://dangcongsan.vn"}]) == ""
+
+
+def test_settings_printed_in_pages_are_escaped(new_site) -> None:
+    def configure(config: dict) -> None:
+        config["extra"]["portal"]["categories"].append({"name": "Văn bản<img src=x onerror=alert(1)>", "slug": "vb"})
+
+    site = new_site(configure=configure)
+    site.build()
+    for path in ("", "gioi-thieu/", "vb/"):
+        page = site.html(path)
+        assert _live_script(page) == [], path
+        assert any("Văn bản<img" in a.get_text() for a in page.select(".md-tabs a, .md-nav a")), path
+
+
+def test_a_tag_cannot_close_the_attributes_it_is_printed_in(new_site) -> None:
+    tag = 'x" onfocus="alert(9)'
+    site = new_site({"bai-viet/2024/the.md": article("Bài có thẻ lạ", "2024-05-03", "Tin hoạt động", tags=[tag])})
+    site.build()
+    for path in ("bai-viet/2024/05/bai-co-the-la/", "the/x-onfocus-alert-9/"):
+        page = site.html(path)
+        assert _live_script(page) == [], path
+    metas = site.html("bai-viet/2024/05/bai-co-the-la/").find_all("meta", property="article:tag")
+    assert [m["content"] for m in metas] == [tag]
+
+
+def test_an_ampersand_in_a_title_is_escaped_once(new_site) -> None:
+    site = new_site()
+    site.write("gioi-thieu.md", "---\ntitle: Hỏi & đáp\n---\n\nNội dung.\n")
+    site.build()
+    page = site.html("gioi-thieu/")
+    assert page.find("meta", property="og:title")["content"] == "Hỏi & đáp"
+    assert page.title.get_text().startswith("Hỏi & đáp - ")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -202,8 +203,32 @@ def _links(raw: Any, problems: list[ContentError]) -> tuple[Link, ...]:
         if not isinstance(item, dict) or not item.get("title") or not item.get("url"):
             problems.append(_problem("links", f"mỗi liên kết cần 'title' và 'url', không đọc được: {item!r}"))
             continue
-        links.append(Link(_text(item["title"]), str(item["url"]).strip(), _text(item.get("image")).lstrip("/")))
+        url = str(item["url"]).strip()
+        if not _WEB_ADDRESS.match(url):
+            problems.append(
+                _problem(
+                    "links",
+                    f'địa chỉ "{url}" của liên kết "{_text(item["title"])}" phải bắt đầu bằng https://, http://, '
+                    "mailto: hoặc tel:, ví dụ url: https://dangcongsan.vn",
+                )
+            )
+            continue
+        image = _text(item.get("image")).lstrip("/")
+        if image and not _site_path_ok(image):
+            problems.append(
+                _problem("links", f'ảnh "{image}" phải là đường dẫn tới tệp trong docs/, ví dụ anh/bieu-ngu.png')
+            )
+            continue
+        links.append(Link(_text(item["title"]), url, image))
     return tuple(links)
+
+
+_WEB_ADDRESS = re.compile(r"^(?:https?://[^\s\"'<>]+|mailto:[^\s\"'<>]+|tel:[+\d][\d .-]*)$", re.IGNORECASE)
+
+
+def _site_path_ok(path: str) -> bool:
+    """A path to a file of docs/: no address scheme, no way out of the folder, nothing that ends an attribute."""
+    return not re.search(r"[\"'<>\\\s]|^[A-Za-z][A-Za-z0-9+.-]*:|(^|/)\.\.(/|$)", path)
 
 
 def _buttons(raw: Any, problems: list[ContentError]) -> tuple[ContactButton, ...]:
@@ -260,8 +285,12 @@ def _banner(raw: Any, problems: list[ContentError]) -> Banner:
     lines = tuple(_text(line) for line in ([name] if isinstance(name, str) else name) if _text(line))
     if len(lines) > 2:
         problems.append(_problem("banner.name", "tên trên biểu ngữ có tối đa hai dòng"))
+    logo = _text(raw.get("logo")).lstrip("/")
+    if logo and not _site_path_ok(logo):
+        problems.append(_problem("banner.logo", f'"{logo}" phải là đường dẫn tới ảnh trong docs/, ví dụ anh/logo.png'))
+        logo = ""
     return Banner(
-        logo=_text(raw.get("logo")).lstrip("/"),
+        logo=logo,
         lines=lines[:2],
         motto=_text(raw.get("motto")),
         short_name=_text(raw.get("short_name")),

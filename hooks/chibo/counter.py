@@ -11,6 +11,7 @@ import json
 import re
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -56,8 +57,12 @@ def load_counter_config(raw: Any) -> tuple[CounterConfig | None, list[str]]:
     url = str(raw.get("url") or "").strip().rstrip("/")
     if not url:
         return None, []
-    if not url.startswith(("https://", "http://")):
-        problems.append(f'counter.url: "{url}" phải bắt đầu bằng https://')
+    allow_local = raw.get("allow_local", False) is True
+    if (why := _url_problem(url, allow_local)) is not None:
+        problems.append(f"counter.url: {why}")
+    script = raw.get("script")
+    if script and (why := _url_problem(str(script).strip(), allow_local)) is not None:
+        problems.append(f"counter.script: {why}")
     offset = raw.get("offset", 0)
     if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
         problems.append(f"counter.offset: cần một số nguyên không âm, không phải {offset!r}")
@@ -70,7 +75,6 @@ def load_counter_config(raw: Any) -> tuple[CounterConfig | None, list[str]]:
     if not isinstance(timeout, int | float) or not 0 < timeout <= 3:
         problems.append("counter.timeout: số giây từ 0 đến 3")
         timeout = 3
-    script = raw.get("script")
     offset_date = None
     if raw.get("offset_date"):
         try:
@@ -83,9 +87,36 @@ def load_counter_config(raw: Any) -> tuple[CounterConfig | None, list[str]]:
         offset=offset,
         rows=tuple(rows),
         timeout=float(timeout),
-        allow_local=bool(raw.get("allow_local", False)),
+        allow_local=allow_local,
         offset_date=offset_date,
     ), problems
+
+
+_LOOPBACK = re.compile(r"^(localhost|127(?:\.\d{1,3}){3}|::1)$", re.IGNORECASE)
+
+
+def _url_problem(url: str, allow_local: bool) -> str | None:
+    """Why the counter cannot be reached at `url` (its token goes there): https only, except a
+    server on this machine when `allow_local: true` says so (a test or a preview)."""
+    parts = urllib.parse.urlsplit(url)
+    local = bool(_LOOPBACK.match(parts.hostname or ""))
+    if parts.scheme == "https" and parts.hostname and not local:
+        return None
+    if local and allow_local and parts.scheme in ("http", "https"):
+        return None
+    if local:
+        return f'"{url}" là máy này; chỉ dùng được khi thêm allow_local: true (khi thử nghiệm)'
+    return f'"{url}" phải là địa chỉ https:// của máy chủ GoatCounter, ví dụ https://thongke.ctxhdanang.vn'
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """The token is for the configured server only: a redirect is a failure, never followed."""
+
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> None:
+        raise urllib.error.HTTPError(req.full_url, code, f"chuyển hướng tới {newurl} (không đi theo)", headers, fp)
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect())
 
 
 def parse_count(value: Any) -> int | None:
@@ -229,7 +260,7 @@ def compute_snapshot(total_all: int, day_counts: dict[date, int], offset: int, n
 
 def _get_json(url: str, token: str, timeout: float) -> Any:
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - configured https URL
+    with _OPENER.open(request, timeout=timeout) as response:  # configured https URL, no redirect
         return json.loads(response.read(1_000_000).decode("utf-8"))
 
 
@@ -276,7 +307,7 @@ def _public_total(config: CounterConfig) -> tuple[int | None, str]:
     """The public counter's total (what readers' browsers ask); (None, what is wrong) on failure."""
     url = f"{config.url}/counter/TOTAL.json"
     try:
-        with urllib.request.urlopen(url, timeout=config.timeout) as response:  # noqa: S310 - configured URL
+        with _OPENER.open(url, timeout=config.timeout) as response:  # configured URL, no redirect
             count = parse_count(json.loads(response.read(100_000).decode("utf-8")).get("count"))
     except urllib.error.HTTPError as exc:
         if exc.code == 403:

@@ -95,7 +95,7 @@ def article_parts(
 ) -> dict[str, str]:
     """The article page's own parts, to fill the article shell with."""
     canonical = absolute(site.site_url, article.url)
-    title = html.escape(article.title, quote=False)
+    title = html.escape(article.title)
     description = html.escape(article.summary)
     page = PageStub(article.url, title, description, canonical)
     page.toc = toc

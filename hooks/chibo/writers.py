@@ -133,9 +133,9 @@ def write_listings(job: Job, urls: list[str]) -> Report:
         if parts is None:
             title = listing.title
             canonical = absolute(job.site.site_url, url)
-            context = dict(base, page=PageStub(url, escape(title, quote=False), "", canonical))
+            context = dict(base, page=PageStub(url, escape(title), "", canonical))
             parts = listing_slots(listing, context, job.site.site_url, job.templates.render)
-            parts.update(title=escape(title, quote=False), description="", canonical=canonical)
+            parts.update(title=escape(title), description="", canonical=canonical)
             new[key] = PartsCache.pack(parts)
             report.rendered += 1
         output.write(path, shell.fill(parts), page_key)
