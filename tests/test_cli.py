@@ -291,7 +291,7 @@ def test_check_reports_to_the_github_job_summary(project, tmp_path) -> None:
     assert '::error file=docs/bai-viet/a.md,line=3,title=Lỗi nội dung::trường "date"' in result.stdout
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("## Trang chưa được xuất bản: có 1 vấn đề trong nội dung")
-    assert '- `docs/bai-viet/a.md` dòng 3: trường "date": "2025-13-45" không phải ngày có thật' in text
+    assert "<pre>docs/bai-viet/a.md:3: trường &quot;date&quot;: &quot;2025-13-45&quot; không phải ngày có thật" in text
     summary.unlink()
     project.write("bai-viet/a.md", article("A", "2025-12-01", "Thông báo"))
     assert chibo(project, "check", "--github", env={"GITHUB_STEP_SUMMARY": str(summary)}).returncode == 0

@@ -299,3 +299,115 @@ def test_an_ampersand_in_a_title_is_escaped_once(new_site) -> None:
     page = site.html("gioi-thieu/")
     assert page.find("meta", property="og:title")["content"] == "Hỏi & đáp"
     assert page.title.get_text().startswith("Hỏi & đáp - ")
+
+
+def _runner_commands(output: str, pauses: bool = True) -> list[str]:
+    """The lines a GitHub runner reads as commands, honouring ::stop-commands:: as it does."""
+    commands, stopped = [], None
+    for line in output.splitlines():
+        if stopped is not None:
+            if line == f"::{stopped}::":
+                stopped = None
+            continue
+        if line.startswith("::"):
+            commands.append(line)
+            if pauses and line.startswith("::stop-commands::"):
+                stopped = line[len("::stop-commands::") :]
+    return commands
+
+
+SPOOF = "2024-01-01\n::error file=mkdocs.yml,line=1::Spoofed\n::add-mask::Chi\n::stop-commands::x"
+
+
+def test_chibo_check_output_cannot_issue_runner_commands(new_site, tmp_path) -> None:
+    import yaml
+
+    front = yaml.safe_dump({"title": "Tin", "date": SPOOF, "category": "Tin hoạt động"}, allow_unicode=True)
+    site = new_site({"bai-viet/2024/gia.md": f"---\n{front}---\n\nNội dung.\n", "bai-viet/a,b:c.md": "x\n"})
+    summary = tmp_path / "summary.md"
+    result = subprocess.run(
+        [sys.executable, "-m", "chibo.cli", "check", "--github"],
+        cwd=site.root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**__import__("os").environ, "GITHUB_STEP_SUMMARY": str(summary)},
+    )
+    assert result.returncode == 1
+    commands = _runner_commands(result.stdout)
+    assert commands[0].startswith("::stop-commands::")
+    errors = commands[1:]
+    assert errors and all(c.startswith("::error file=docs/bai-viet/") for c in errors), commands
+    assert not any("Spoofed" in c.split("::")[1] for c in errors)  # only inside a message, escaped
+    assert any("file=docs/bai-viet/a%2Cb%3Ac.md," in c for c in errors)
+    assert "::add-mask::" not in "\n".join(c for c in commands if not c.startswith("::error"))
+    text = summary.read_text(encoding="utf-8")
+    block = text.split("<pre>", 1)[1].split("</pre>", 1)[0]
+    assert "Spoofed" in block and "<" not in block  # shown as text, nothing inside can end the block
+    assert "## " not in text.split("<pre>", 1)[1]
+
+
+def test_a_build_log_is_printed_and_summarised_as_text(tmp_path) -> None:
+    log = tmp_path / "build.log"
+    log.write_text(
+        f"INFO    -  Cleaning\nWARNING -  docs/a.md: {SPOOF}\n```\n## Tiêu đề giả\n[bấm](https://evil.example)\n",
+        encoding="utf-8",
+    )
+    summary = tmp_path / "summary.md"
+    result = subprocess.run(
+        [sys.executable, "-m", "chibo.cli", "log", str(log), "--failed"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**__import__("os").environ, "GITHUB_STEP_SUMMARY": str(summary)},
+    )
+    assert result.returncode == 1
+    assert [c.split("::")[1] for c in _runner_commands(result.stdout)] == ["stop-commands"]
+    text = summary.read_text(encoding="utf-8")
+    block = text.split("<pre>", 1)[1].split("</pre>", 1)[0]
+    assert "Cleaning" not in block and "## Tiêu đề giả" in block and "```" in block
+    assert text.count("## ") == 2  # the summary's own heading, and the one inside <pre> (text)
+    assert "<" not in block  # nothing inside can end the block
+
+
+def test_the_publishing_build_prints_its_log_through_chibo_log() -> None:
+    import yaml
+    from conftest import REPO
+
+    workflow = yaml.safe_load((REPO / ".github/workflows/publish.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["build"]["steps"]
+    build = next(s for s in steps if "mkdocs build" in s.get("run", ""))
+    assert "cat " not in build["run"] and "```" not in build["run"]
+    assert "chibo log build.log --failed" in build["run"]
+
+
+def test_cache_files_committed_to_the_repository_are_refused(new_site) -> None:
+    site = new_site()
+    cached = site.root / ".cache/chibo/articles.pickle"
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(b"not a cache of ours")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(site.root)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-f", ".cache/chibo/articles.pickle", "mkdocs.yml"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "x"], check=True)
+    result = site.build(check=False)
+    assert result.returncode != 0
+    assert ".cache/chibo/articles.pickle:1: tệp trong .cache/ là kết quả của các lần xây dựng trước" in result.stderr
+    subprocess.run([*git, "rm", "-q", "--cached", ".cache/chibo/articles.pickle"], check=True)
+    site.build()  # untracked, it is an ordinary (here unreadable) cache: a cold build
+
+
+def test_secrets_are_only_for_builds_of_main() -> None:
+    import yaml
+    from conftest import REPO
+
+    workflow = yaml.safe_load((REPO / ".github/workflows/publish.yml").read_text(encoding="utf-8"))
+    build = workflow["jobs"]["build"]
+    assert build["environment"] == "xuat-ban" and build["if"] == "github.ref == 'refs/heads/main'"
+    names = [s.get("name", "") for s in build["steps"]]
+    runs = [s.get("run", "") for s in build["steps"]]
+    assert runs[names.index("Lấy bộ nhớ đệm của lần trước") - 1].strip() == "rm -rf .cache"
+    for name in ("check.yml", "test.yml"):
+        text = (REPO / ".github/workflows" / name).read_text(encoding="utf-8")
+        assert "secrets." not in text, name

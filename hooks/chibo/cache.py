@@ -4,9 +4,26 @@ a folder beside mkdocs.yml that the publishing workflow restores with actions/ca
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 
 def cache_dir(project_root: str | Path) -> Path:
     """`.cache/chibo/` in the project; CHIBO_CACHE_DIR names another folder."""
     return Path(os.environ.get("CHIBO_CACHE_DIR") or Path(project_root) / ".cache" / "chibo")
+
+
+def tracked_cache_files(project_root: str | Path) -> list[str]:
+    """Files under .cache/ that the repository tracks. The build trusts what it finds there (its
+    own earlier results), so nothing committed may stand in for them. Empty outside Git."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--", ".cache"],
+            cwd=project_root,
+            capture_output=True,
+            timeout=30,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return [name for name in listed.decode("utf-8", "replace").split("\0") if name]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import html
 import os
+import secrets
 import sys
 from pathlib import Path
 
@@ -105,6 +106,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     upload_cmd.add_argument("-h", "--help", action="help", help="hiện hướng dẫn")
     upload_cmd.add_argument("--dry-run", action="store_true", help="chỉ liệt kê, không tải lên")
+    log_cmd = commands.add_parser(
+        "log",
+        help="trong GitHub Actions: in nhật ký xây dựng (không dòng nào thành lệnh của máy chạy), "
+        "và khi xây dựng lỗi thì ghi vào bản tóm tắt",
+        add_help=False,
+    )
+    log_cmd.add_argument("-h", "--help", action="help", help="hiện hướng dẫn")
+    log_cmd.add_argument("file", metavar="TỆP", help="tệp nhật ký, ví dụ build.log")
+    log_cmd.add_argument("--failed", action="store_true", help="lần xây dựng không thành công")
     return parser
 
 
@@ -113,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         _parser().print_help()
         return 0
+    if args.command == "log":
+        return show_log(Path(args.file), args.failed)
     try:
         project = find_project()
     except NotAProject as exc:
@@ -184,11 +196,17 @@ def _new(project: Project, portal: PortalConfig, args: argparse.Namespace) -> in
 def _check(project: Project, github: bool = False) -> int:
     report = check_project(project)
     problems = report.problems
+    # In GitHub Actions a printed line that starts with "::" is a command to the runner: the
+    # messages hold the editors' text, so the runner reads none of it as one.
+    pause = secrets.token_hex(16) if github else ""
+    if pause:
+        print(f"::stop-commands::{pause}")
     for problem in problems:
         print(problem)
     for warning in report.warnings:
         print(warning)
-    if github:
+    if pause:
+        print(f"::{pause}::")
         _report_to_github(problems)
     if problems:
         print(f"\nCó {len(problems)} vấn đề cần sửa.", file=sys.stderr)
@@ -197,21 +215,47 @@ def _check(project: Project, github: bool = False) -> int:
     return 0
 
 
+def workflow_value(text: str, property_value: bool = False) -> str:
+    """Text inside a workflow command (`::error file=…::message`), escaped as the runner reads it."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
+
+
+def summary_block(text: str) -> str:
+    """Text for the job's summary shown as it is: in <pre>, where Markdown is not read, escaped."""
+    return f"<pre>{html.escape(text)}</pre>"
+
+
+def show_log(path: Path, failed: bool) -> int:
+    """A build's log in a workflow: printed with the runner's commands paused (the log quotes the
+    editors' text), and when the build failed, its warnings and errors in the job's summary."""
+    text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+    pause = secrets.token_hex(16)
+    print(f"::stop-commands::{pause}")
+    print(text, end="" if text.endswith("\n") or not text else "\n")
+    print(f"::{pause}::")
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if failed and summary:
+        shown = "\n".join(line for line in text.splitlines() if not line.startswith("INFO"))
+        with open(summary, "a", encoding="utf-8") as f:
+            f.write("## Trang chưa được xuất bản: xây dựng trang không thành công\n\n" + summary_block(shown) + "\n\n")
+    return 1 if failed else 0
+
+
 def _report_to_github(problems: list[ContentError]) -> None:
     """Each problem as an annotation (shown on the run's page and beside the file) and in the
     job's summary, in Vietnamese, before anything else the job writes there."""
     for problem in problems:
-        message = str(problem.message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        print(f"::error file={problem.path},line={problem.line},title=Lỗi nội dung::{message}")
+        print(
+            f"::error file={workflow_value(problem.path, True)},line={problem.line},title=Lỗi nội dung::"
+            f"{workflow_value(problem.message)}"
+        )
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if not summary:
         return
     if problems:
         lines = [f"## Trang chưa được xuất bản: có {len(problems)} vấn đề trong nội dung", ""]
-        lines += [
-            f"- `{problem.path}` dòng {problem.line}: {html.escape(problem.message, quote=False)}"
-            for problem in problems
-        ]
+        lines.append(summary_block("\n".join(str(problem) for problem in problems)))
         lines += ["", "Sửa các tệp trên rồi lưu lại (commit): trang sẽ tự xây dựng và xuất bản lại."]
     else:
         lines = ["## Kiểm tra nội dung: không có lỗi"]

@@ -25,12 +25,12 @@ from typing import Any
 
 from .articles import ArticleReader
 from .bodies import BodyConverter
-from .cache import cache_dir
+from .cache import cache_dir, tracked_cache_files
 from .catalog import now_in_vietnam
 from .cms import ADMIN_DIR, admin_page, editor_config, editor_config_yaml
 from .config import PortalConfig, load_portal_config
 from .counter import Snapshot, fetch_snapshot, load_snapshot, save_snapshot
-from .errors import ContentError
+from .errors import ContentError, ContentErrors
 from .feeds import absolute
 from .outputs import Output, PartsCache, fingerprint
 from .pages import SiteFacts, shown_keys
@@ -107,8 +107,20 @@ class Portal:
     # -- configure ---------------------------------------------------------------------------
 
     def configure(self, extra: dict[str, Any], project_root: str) -> PortalConfig:
-        """Raises ContentErrors for bad settings."""
+        """Raises ContentErrors for bad settings, or for cache files committed to the repository."""
         self.config = load_portal_config(extra)
+        if not self.preview and (tracked := tracked_cache_files(project_root)):
+            raise ContentErrors(
+                [
+                    ContentError(
+                        name,
+                        1,
+                        "tệp trong .cache/ là kết quả của các lần xây dựng trước, không được đưa vào kho mã nguồn; "
+                        "hãy xóa khỏi kho: git rm -r --cached .cache (đã có .cache/ trong .gitignore)",
+                    )
+                    for name in tracked
+                ]
+            )
         self.snapshot = self._counter_snapshot(project_root)
         return self.config
 
