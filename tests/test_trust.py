@@ -411,3 +411,68 @@ def test_secrets_are_only_for_builds_of_main() -> None:
     for name in ("check.yml", "test.yml"):
         text = (REPO / ".github/workflows" / name).read_text(encoding="utf-8")
         assert "secrets." not in text, name
+
+
+def _read(body: str, **fields) -> object:
+    import yaml
+    from chibo.articles import read_article
+    from chibo.config import load_portal_config
+    from conftest import FIXTURE
+
+    extra = yaml.safe_load((FIXTURE / "mkdocs.yml").read_text(encoding="utf-8"))["extra"]
+    raw = article("Bài", "2024-01-01", "Thông báo", body, **fields).encode()
+    return read_article("bai-viet/a.md", raw, load_portal_config(extra))
+
+
+def test_text_that_would_exhaust_the_builder_is_refused_quickly() -> None:
+    import time
+
+    n = 64_000
+    shapes = {
+        "<img ": "thẻ HTML mở bằng <",
+        "[": "ngoặc vuông [ ] lồng nhau",
+        "[a](": "liên kết [chữ](địa chỉ) thiếu dấu )",
+        "![a](": "liên kết [chữ](địa chỉ) thiếu dấu )",
+        "<!-- x ": "thẻ HTML mở bằng <",
+    }
+    for unit, message in shapes.items():
+        started = time.perf_counter()
+        result = _read("Mở đầu.\n\n" + unit * (n // len(unit)))
+        assert time.perf_counter() - started < 2, unit  # quadratic patterns took 5 s and more
+        assert isinstance(result, list) and message in result[0].message, unit
+        assert result[0].line == 9, unit  # the line where the shape starts (after 5 of front matter)
+    nested = "\n".join("    " * level + "- mục" for level in range(300))
+    result = _read(nested)
+    assert isinstance(result, list) and "lồng nhau quá 60 tầng" in result[0].message
+    assert isinstance(_read("x\n\n" + "> " * 300 + "trích"), list)
+    # shapes a real article has, many times over, stay fine and cost little
+    for unit in ("<script>", "{.", "-", "\n", "< ", '"', "[a](b) "):
+        started = time.perf_counter()
+        assert not isinstance(_read("Mở đầu.\n\n" + unit * (n // len(unit)) + "x"), list), unit
+        assert time.perf_counter() - started < 2, unit
+
+
+def test_an_oversized_article_or_too_many_tags_are_refused() -> None:
+    result = _read("Chữ. " * 110_000)
+    assert isinstance(result, list) and "quá giới hạn 500 kB" in result[0].message
+    result = _read("Nội dung.", tags=[f"thẻ {i}" for i in range(31)])
+    assert isinstance(result, list) and 'trường "tags" có 31 thẻ, quá 30' in result[0].message
+    assert not isinstance(_read("Nội dung.", tags=[f"thẻ {i}" for i in range(30)]), list)
+
+
+def test_an_image_that_declares_too_many_pixels_is_refused_before_decoding(new_site) -> None:
+    import io
+    import time
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (15000, 15000)).save(out, "PNG", optimize=True)  # 27 kB that decode to 225 MB
+    body = "Ảnh:\n\n![Bom](bom.png)\n"
+    site = new_site({"bai-viet/2024/bom.md": article("Bài có ảnh bom", "2024-05-04", "Tin hoạt động", body)})
+    site.write("bai-viet/2024/bom.png", out.getvalue())
+    started = time.perf_counter()
+    result = site.build(check=False)
+    assert time.perf_counter() - started < 30
+    assert result.returncode != 0
+    assert "ảnh 15000 × 15000 điểm ảnh (hơn 50 triệu)" in result.stderr and "docs/bai-viet/2024/bom.md" in result.stderr

@@ -23,6 +23,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from .config import Category, PortalConfig
 from .errors import ContentError
+from .limits import body_problems, size_problem, tags_problem
 from .links import image_targets, link_targets
 from .model import BOOLEAN_FIELDS
 from .text import TIMEZONE, clean_text, slugify
@@ -143,8 +144,8 @@ def parse_date(value: Any) -> tuple[datetime, bool] | None:
     return parsed, hour is not None
 
 
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MD_MARK = re.compile(r"[*_`~]+|<[^>]+>")
+_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")
+_MD_MARK = re.compile(r"[*_`~]+|<[^<>]+>")
 _BLOCK_START = re.compile(r"^\s*(#|[-*+] |\d+[.)] |!\[|\||>|<|```|~~~|    )")
 
 
@@ -161,14 +162,42 @@ def first_paragraph(body: str, limit: int = 300) -> str:
 
 
 # What a reader never sees as text: comments, scripts and styles pasted from a web page.
-_HIDDEN = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+_HIDDEN_START = re.compile(r"<!--|<(script|style)\b", re.IGNORECASE)
 _REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S.*$", re.MULTILINE)
-_ATTRIBUTES = re.compile(r"\{:?\s*[.#][^}\n]*\}")
-_LINE_MARK = re.compile(r"^\s*(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+|(?:```|~~~).*$|[-*_=|:\s]{3,}$)", re.MULTILINE)
-_REFERENCE_LINK = re.compile(r"!?\[([^\]]*)\]\[[^\]]*\]")
+_ATTRIBUTES = re.compile(r"\{:?[ \t]*[.#][^{}\n]*\}")
+_LINE_MARK = re.compile(
+    r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d+[.)][ \t]+|(?:```|~~~).*$|[-*_=|: \t]{3,}$)", re.MULTILINE
+)
+_REFERENCE_LINK = re.compile(r"!?\[([^\[\]]*)\]\[[^\[\]]*\]")
 
 
-_TAG = re.compile(r"<[^>]+>")
+_TAG = re.compile(r"<[^<>]+>")
+
+
+def _without_hidden(text: str) -> str:
+    """`text` without comments, scripts and styles, in linear time: each closing mark is looked
+    for once, and an opening whose closing is nowhere ahead stays as it is."""
+    lowered = text.lower()
+    out, at = [], 0
+    missing: set[str] = set()
+    for match in _HIDDEN_START.finditer(text):
+        if match.start() < at:
+            continue
+        closing = "-->" if match.group() == "<!--" else f"</{match.group(1).lower()}"
+        end = -1 if closing in missing else lowered.find(closing, match.end())
+        if end < 0:
+            missing.add(closing)
+            continue
+        end = end + 3 if closing == "-->" else lowered.find(">", end) + 1
+        if end <= 0:
+            missing.add(closing)
+            continue
+        out += [text[at : match.start()], " "]
+        at = end
+    out.append(text[at:])
+    return "".join(out)
+
+
 _EMPHASIS = re.compile(r"[*_`~|]+")
 
 
@@ -178,7 +207,7 @@ def plain_text(body: str) -> str:
     Each pattern runs only where its mark is in the text (most bodies have few)."""
     text = body
     if "<" in text:
-        text = _HIDDEN.sub(" ", text)
+        text = _without_hidden(text)
     if "[" in text:
         text = _REFERENCE.sub(" ", text)
         text = _MD_LINK.sub(r"\1", text)
@@ -217,11 +246,15 @@ def read_article(
     def problem(line: int, message: str) -> None:
         errors.append(ContentError(shown, line, message))
 
+    if (too_big := size_problem(raw)) is not None:
+        return [ContentError(shown, 1, too_big)]
     try:
         text = clean_text(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         return [ContentError(shown, 1, "tệp không phải văn bản UTF-8; hãy lưu lại tệp với bảng mã UTF-8")]
     text = text.replace("\r\n", "\n")
+    if costly := body_problems(text):  # before Python-Markdown or any pattern spends time on it
+        return [ContentError(shown, text.count("\n", 0, at) + 1, message) for at, message in costly]
 
     meta: dict[str, Any] = {}
     front, body = "", text
@@ -310,6 +343,8 @@ def read_article(
         problem(line_of("tags"), 'trường "tags" phải là danh sách, ví dụ tags: [sinh hoạt chi bộ, học tập]')
         tags_value = []
     tags = tuple(dict.fromkeys(clean_text(str(t)).strip() for t in tags_value if str(t).strip()))
+    if (too_many := tags_problem(len(tags))) is not None:
+        problem(line_of("tags"), too_many)
 
     flags: dict[str, bool] = {}
     for name in BOOLEAN_FIELDS:

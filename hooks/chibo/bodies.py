@@ -90,7 +90,7 @@ class _Links(Treeprocessor):
         element.set("data-portal-size", f"{picture.largest.width}x{picture.largest.height}")
 
 
-_PAGE_IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*["'])([^"']+)(["'])""", re.IGNORECASE)
+_PAGE_IMG_SRC = re.compile(r"""(<img\b[^<>]*?\bsrc\s*=\s*["'])([^"'<>]+)(["'])""", re.IGNORECASE)
 
 
 def page_images(markdown: str, src_uri: str, page_url: str, pictures: dict[str, Picture]) -> str:

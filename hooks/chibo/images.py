@@ -48,6 +48,10 @@ SETTINGS = (
 )
 # A phone photo is 12–50 million pixels; refuse what only a forged file would be.
 Image.MAX_IMAGE_PIXELS = 120_000_000
+# What the build decodes: a 15,000 × 15,000 PNG of 248 kB would take 1.8 GB and 8 s per worker.
+# Judged on the size the file's header declares, before anything is decoded; `chibo shrink`,
+# run by hand, may still take a larger original.
+BUILD_MAX_PIXELS = 50_000_000
 
 try:  # iPhone photos
     from pillow_heif import register_heif_opener
@@ -126,10 +130,16 @@ def _open(data: bytes, width: int) -> Image.Image:
     return image
 
 
-def _decode(data: bytes, width: int) -> tuple[Image.Image, str]:
+def _decode(data: bytes, width: int, max_pixels: int = BUILD_MAX_PIXELS) -> tuple[Image.Image, str]:
     """`_open`, and the file's format; ImageProblem in Vietnamese for what is not a readable photo."""
     try:
-        return _open(data, width), Image.open(io.BytesIO(data)).format or "JPEG"
+        declared = Image.open(io.BytesIO(data))  # reads the header only
+        if declared.width * declared.height > max_pixels:
+            raise ImageProblem(
+                f"ảnh {declared.width} × {declared.height} điểm ảnh (hơn {max_pixels // 1_000_000} triệu): "
+                "quá lớn để xây dựng trang; hãy thu nhỏ bằng lệnh chibo shrink rồi chép lại"
+            )
+        return _open(data, width), declared.format or "JPEG"
     except Image.DecompressionBombError:
         raise ImageProblem("ảnh quá lớn (hơn 120 triệu điểm ảnh); hãy thu nhỏ ảnh rồi chép lại") from None
     except (OSError, ValueError, SyntaxError) as exc:
@@ -266,7 +276,7 @@ def shrink(data: bytes) -> bytes:
     """The original upright, at most ORIGINAL_MAX a side, without metadata, in its own format
     (HEIC becomes HEIC again). About 300–550 kB for a phone photo (JPEG at quality 78).
     Raises ImageProblem for what is not a readable photo."""
-    image, fmt = _decode(data, ORIGINAL_MAX)
+    image, fmt = _decode(data, ORIGINAL_MAX, Image.MAX_IMAGE_PIXELS)
     image.thumbnail((ORIGINAL_MAX, ORIGINAL_MAX), Image.Resampling.LANCZOS)
     return _save_like(image, fmt, {"JPEG": 78, "WEBP": 85, "HEIF": 80})
 

@@ -14,12 +14,14 @@ from urllib.parse import unquote, urlsplit
 # Markdown images ![alt](target "title") and <img src>; links [text](target), reference
 # definitions [id]: target and <a href>; MARKDOWN_LINK matches both kinds (chibo check).
 # groups: alt text, target, title
-MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"([^\"]*)\")?\s*\)")
-_HTML_IMAGE = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
-MARKDOWN_LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+# Each repetition stops at the next opening mark ([, <, "), so that text full of openings
+# without their closings costs linear time, not quadratic.
+MARKDOWN_IMAGE = re.compile(r"!\[([^\[\]]*)\]\(\s*<?([^()\s<>]+)>?(?:\s+\"([^\"]*)\")?\s*\)")
+_HTML_IMAGE = re.compile(r"""<img\b[^<>]*?\bsrc\s*=\s*["']([^"'<>]+)["']""", re.IGNORECASE)
+MARKDOWN_LINK = re.compile(r"!?\[[^\[\]]*\]\(\s*<?([^()\s<>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 # a link that is not an image; its text may itself be an image: [![ảnh](nho.jpg)](goc.jpg)
-_PLAIN_LINK = re.compile(r"(?<!!)\[(?:[^\[\]]|!\[[^\]]*\]\([^)]*\))*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-_HTML_HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_PLAIN_LINK = re.compile(r"(?<!!)\[(?:[^\[\]]|!\[[^\[\]]*\]\([^()]*\))*\]\(\s*<?([^()\s<>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_HTML_HREF = re.compile(r"""<a\b[^<>]*?\bhref\s*=\s*["']([^"'<>]+)["']""", re.IGNORECASE)
 _REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)>?", re.MULTILINE)
 _FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 
