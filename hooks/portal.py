@@ -19,6 +19,7 @@ from chibo.bodies import BODY_SIZES, page_images
 from chibo.catalog import now_in_vietnam
 from chibo.cms import ADMIN_DIR
 from chibo.counter import FORECAST_HELP, counter_box
+from chibo.csp import policy
 from chibo.docs_files import refused
 from chibo.errors import ContentError, ContentErrors
 from chibo.feeds import absolute
@@ -225,6 +226,7 @@ def on_env(env: Any, config: Any, files: Files) -> Any:
         counter_help=FORECAST_HELP,
         portal_card=_card,
         search_index=INDEX_DIR,
+        portal_csp="" if portal.preview else policy(portal.config),
     )
     _cards.clear()
     env.bytecode_cache = portal.template_cache(os.path.dirname(config.config_file_path))
@@ -276,6 +278,21 @@ def on_page_context(context: dict[str, Any], page: Any, config: Any, nav: Any) -
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
     return fix_markup(output)
+
+
+def on_template_context(context: dict[str, Any], template_name: str, config: Any) -> dict[str, Any]:
+    """MkDocs gives the 404 page an absolute base ("/"), which the portal's templates join as
+    "{{ base_url }}/assets/…": "//assets/…" would be another host. Without the trailing slash
+    (or "/." at the site's root) both joins and the url filter stay on the site."""
+    base = str(context.get("base_url") or "")
+    if template_name == "404.html" and base.endswith("/"):
+        context["base_url"] = base.rstrip("/") or "/."
+    return context
+
+
+def on_post_template(output_content: str, template_name: str, config: Any) -> str:
+    """The theme's own pages (404.html) get the page policy's script hashes too."""
+    return fix_markup(output_content) if template_name.endswith(".html") else output_content
 
 
 def _render(name: str, context: dict[str, Any]) -> str:

@@ -12,6 +12,8 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from .csp import with_script_hashes
+
 # A slot's marker: private-use characters (they survive HTML escaping) around a random token
 # drawn once per build process, so that no title, summary or setting can forge one.
 _TOKEN = secrets.token_hex(8)
@@ -28,8 +30,9 @@ _CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input[^>]*type="checkbox"[^>]*?) autocom
 def fix_markup(html: str) -> str:
     """Two spots where Material 9.8's templates are not valid HTML: `autocomplete` on its
     checkbox toggles, and the table of contents' label for a `__toc` toggle that only
-    pages in the menu have."""
-    html = _CHECKBOX_AUTOCOMPLETE.sub(r"\1", html)
+    pages in the menu have. And the page's Content-Security-Policy gets the hashes of the
+    theme's inline scripts."""
+    html = with_script_hashes(_CHECKBOX_AUTOCOMPLETE.sub(r"\1", html))
     if 'id="__toc"' not in html:
         html = html.replace('<label class="md-nav__title" for="__toc">', '<label class="md-nav__title">')
     return html
