@@ -228,6 +228,21 @@ def index_meta(site: Site) -> dict[str, Any]:
     return json.loads((site.out / "tim-kiem/chi-muc/meta.json").read_text(encoding="utf-8"))
 
 
+class _Browser:
+    """Chromium whose contexts ignore the pages' Content-Security-Policy unless a test asks for
+    it (`bypass_csp=False`): the tests' own probes (axe, string predicates) are not the site's."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def new_context(self, **options: Any) -> Any:
+        options.setdefault("bypass_csp", True)
+        return self._browser.new_context(**options)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
@@ -239,7 +254,7 @@ def browser() -> Iterator[object]:
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
         )
-        yield b
+        yield _Browser(b)
         b.close()
 
 

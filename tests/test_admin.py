@@ -113,7 +113,7 @@ def test_admin_is_not_public(site: Site) -> None:
 
 def _open_admin(browser, url: str):
     # an English browser: the interface must still be Vietnamese
-    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900}, bypass_csp=False)
     context.add_init_script("window.showDirectoryPicker = async () => navigator.storage.getDirectory();")
     page = context.new_page()
     page.errors, page.requests = [], []

@@ -27,7 +27,7 @@ def counter_site(tmp_path) -> Iterator[tuple[str, GoatCounterStub]]:
 
 
 def _open(browser, url: str, dnt: bool = False, width: int = 1280):
-    context = browser.new_context(viewport={"width": width, "height": 800})
+    context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=False)  # as readers see it
     page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda e: page.errors.append(str(e)))

@@ -29,7 +29,7 @@ def server(site) -> Iterator[str]:
 
 
 def _open(browser, url: str):
-    context = browser.new_context()
+    context = browser.new_context(bypass_csp=False)  # the policy as a reader's browser applies it
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
