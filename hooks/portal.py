@@ -62,7 +62,9 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def on_config(config: Any) -> Any:
     try:
-        settings = portal.configure(config.extra, os.path.dirname(config.config_file_path))  # the portal's own
+        settings = portal.configure(
+            config.extra, os.path.dirname(config.config_file_path), config.site_url or ""
+        )  # the portal's own
     except ContentErrors as exc:
         raise PluginError(exc.report()) from None
     if not config.site_url:
@@ -227,6 +229,7 @@ def on_env(env: Any, config: Any, files: Files) -> Any:
         portal_card=_card,
         search_index=INDEX_DIR,
         portal_csp="" if portal.preview else policy(portal.config),
+        portal_audience=portal.audience,
     )
     _cards.clear()
     env.bytecode_cache = portal.template_cache(os.path.dirname(config.config_file_path))

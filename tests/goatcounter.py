@@ -1,5 +1,7 @@
 """A test server on 127.0.0.1 that speaks the GoatCounter endpoints the portal uses:
-/count.js, /count, /counter/TOTAL.json and /api/v0/stats/total (Bearer token)."""
+/count.js, /count, /counter/TOTAL.json, /api/v0/stats/total and /api/v0/stats/hits (Bearer
+token), the last as GoatCounter documents it: paths sorted by count, `limit` (at most 100),
+`exclude_paths` for the next page, `more`, each path's counts by day."""
 
 from __future__ import annotations
 
@@ -29,6 +31,9 @@ class GoatCounterStub:
         self.hits: list[dict[str, list[str]]] = []
         self.api_calls: list[str] = []
         self.counter_calls: list[str] = []
+        # /api/v0/stats/hits: path -> (is an event, {"YYYY-MM-DD": count})
+        self.paths: dict[str, tuple[bool, dict[str, int]]] = {}
+        self.hits_calls: list[dict[str, list[str]]] = []
         self._server: ThreadingHTTPServer | None = None
 
     @property
@@ -74,6 +79,11 @@ class GoatCounterStub:
                     text = f"{count:,}".replace(",", "\u202f")  # as the server formats it
                     body = json.dumps({"count": text, "count_unique": text}).encode()
                     return self._send(200, body, "application/json", cors=True)
+                if parts.path == "/api/v0/stats/hits":
+                    stub.hits_calls.append(query)
+                    if self.headers.get("Authorization") != f"Bearer {TOKEN}":
+                        return self._send(401, b'{"error": "no token"}', "application/json")
+                    return self._send(200, json.dumps(stub.api_hits(query)).encode(), "application/json")
                 if parts.path == "/api/v0/stats/total":
                     stub.api_calls.append(parts.query)
                     if self.headers.get("Authorization") != f"Bearer {TOKEN}":
@@ -106,6 +116,25 @@ class GoatCounterStub:
             stats.append({"day": day.isoformat(), "hourly": hourly, "daily": sum(hourly)})
             day += timedelta(days=1)
         return {"total": sum(s["daily"] for s in stats), "total_events": 0, "total_utc": 0, "stats": stats}
+
+    def api_hits(self, query: dict[str, list[str]]) -> dict:
+        start = datetime.fromisoformat(query["start"][0].replace("Z", "+00:00"))
+        end = datetime.fromisoformat(query["end"][0].replace("Z", "+00:00"))
+        limit = min(int(query.get("limit", ["20"])[0]), 100)
+        excluded = {int(i) for i in query.get("exclude_paths", [""])[0].split(",") if i}
+        rows = []
+        for number, (path, (event, days)) in enumerate(sorted(self.paths.items()), start=1):
+            stats = [
+                {"day": day, "hourly": [0] * 24, "daily": n}
+                for day, n in sorted(days.items())
+                if start <= datetime.fromisoformat(day).replace(tzinfo=UTC) < end
+            ]
+            count = sum(s["daily"] for s in stats)
+            if count and number not in excluded:
+                rows.append({"path_id": number, "path": path, "event": event, "title": "", "count": count,
+                             "max": count, "stats": stats})  # fmt: skip
+        rows.sort(key=lambda r: -r["count"])
+        return {"hits": rows[:limit], "total": sum(r["count"] for r in rows), "more": len(rows) > limit}
 
     def range_total(self, start: str | None, end: str | None, days: bool) -> int:
         if not start:

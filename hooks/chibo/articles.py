@@ -26,6 +26,7 @@ from .errors import ContentError
 from .limits import body_problems, size_problem, tags_problem
 from .links import image_targets, link_targets
 from .model import BOOLEAN_FIELDS
+from .ratings import Figures, carried_over
 from .text import TIMEZONE, clean_text, slugify
 
 ARTICLES_DIR = "bai-viet/"
@@ -101,6 +102,8 @@ class Article:
     links: tuple[str, ...] = ()  # link and image targets in the body, as written
     images: tuple[str, ...] = ()  # the targets shown as images
     content_hash: str = ""
+    old_rating: Figures | None = None  # `rating:` carried over from the old site
+    old_hits: int = 0  # `hits:` of the old site
 
     @cached_property
     def url(self) -> str:
@@ -363,6 +366,17 @@ def read_article(
     elif title and not slug:
         problem(1, "tiêu đề không có chữ hay số nào để tạo đường dẫn; hãy thêm trường slug, ví dụ slug: bai-viet-moi")
 
+    old_rating = carried_over(meta["rating"]) if meta.get("rating") is not None else None
+    if meta.get("rating") is not None and old_rating is None:
+        problem(
+            line_of("rating"),
+            'trường "rating" phải có dạng rating: {sum: 43, count: 10} (tổng số sao và số lượt, mỗi lượt 1 đến 5 sao)',
+        )
+    old_hits = meta.get("hits", 0)
+    if not isinstance(old_hits, int) or isinstance(old_hits, bool) or old_hits < 0:
+        problem(line_of("hits"), f'trường "hits": cần một số nguyên không âm, không phải "{old_hits}"')
+        old_hits = 0
+
     if PLACEHOLDER in body and not flags["draft"]:
         line = text.count("\n", 0, text.index(PLACEHOLDER)) + 1
         problem(
@@ -399,6 +413,8 @@ def read_article(
         links=link_targets(body),
         images=image_targets(body),
         content_hash=hashlib.sha1(raw).hexdigest(),
+        old_rating=old_rating,
+        old_hits=old_hits,
     )
 
 

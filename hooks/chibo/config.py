@@ -13,7 +13,9 @@ from .text import fold, nfc, slugify
 
 CONFIG_FILE = "mkdocs.yml"
 # Top-level folders the portal writes itself: no category may take these slugs.
-RESERVED_SLUGS = frozenset({"bai-viet", "luu-tru", "the", "tac-gia", "tim-kiem", "assets", "search", "trang"})
+RESERVED_SLUGS = frozenset(
+    {"bai-viet", "luu-tru", "the", "tac-gia", "tim-kiem", "assets", "search", "trang", "danh-gia", "doc-nhieu"}
+)
 
 
 @dataclass(frozen=True)

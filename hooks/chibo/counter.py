@@ -264,6 +264,23 @@ def _get_json(url: str, token: str, timeout: float) -> Any:
         return json.loads(response.read(1_000_000).decode("utf-8"))
 
 
+def hits_reader(config: CounterConfig, token: str) -> Any:
+    """A reader of `GET /api/v0/stats/hits` pages: (start, end, path ids already read) ->
+    (hits, more), 100 paths a page, each path's counts by day."""
+
+    def page(start: datetime, end: datetime, seen: list[int]) -> tuple[list[dict[str, Any]], bool]:
+        query = {"start": _rfc3339(start), "end": _rfc3339(end), "limit": 100, "daily": "true"}
+        if seen:
+            query["exclude_paths"] = ",".join(str(i) for i in seen)
+        answer = _get_json(f"{config.url}/api/v0/stats/hits?{urlencode(query)}", token, config.timeout)
+        hits = answer.get("hits") if isinstance(answer, dict) else None
+        if not isinstance(hits, list):
+            raise ValueError("máy chủ trả lời không đúng dạng")
+        return hits, bool(answer.get("more"))
+
+    return page
+
+
 def _rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -325,6 +342,24 @@ def _public_total(config: CounterConfig) -> tuple[int | None, str]:
     return count, ""
 
 
+def _diagnose_hits(config: CounterConfig, token: str, now: datetime, lines: list[str]) -> bool:
+    """Whether the token reads the paths' counts (ratings and "Đọc nhiều" need it)."""
+    from .ratings import parse_event  # ratings build on this module
+
+    try:
+        hits, more = hits_reader(config, token)(now - timedelta(days=30), now, [])
+    except (OSError, ValueError) as exc:
+        lines.append(f"✗ Đọc số lượt theo trang (stats/hits): {exc}; đánh giá và «Đọc nhiều» giữ số liệu lần trước.")
+        return False
+    events = sum(1 for h in hits if isinstance(h, dict) and parse_event(str(h.get("path", ""))))
+    pages = sum(1 for h in hits if isinstance(h, dict) and not h.get("event"))
+    lines.append(
+        f"✓ Đọc được số lượt theo trang: 30 ngày qua có {pages}{'+' if more else ''} trang được xem và "
+        f"{events} đường dẫn đánh giá (danh-gia/…) trong trang đầu của kết quả."
+    )
+    return True
+
+
 def diagnose(config: CounterConfig | None, token: str, now: datetime) -> tuple[bool, list[str]]:
     """What `chibo counter` prints: each check's result in Vietnamese, then the box as it
     would be built now. The first value says whether everything works."""
@@ -358,6 +393,7 @@ def diagnose(config: CounterConfig | None, token: str, now: datetime) -> tuple[b
             lines.append(f"✗ Khoá API: {reason}.")
         else:
             lines.append("✓ Khoá API được chấp nhận; số liệu lúc xây dựng lấy được.")
+            ok = _diagnose_hits(config, token, now, lines) and ok
     box = counter_box(config, snapshot, now)
     lines.append("Khung «Lượt truy cập» sẽ hiện:")
     lines += [f"  {row.label}: {row.value}" for row in box.rows]

@@ -74,6 +74,20 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
         in_editor=False,
     ),
     Field(
+        "rating",
+        "Đánh giá trên trang cũ",
+        "số lượt đánh giá mang từ trang cũ, `{sum: 43, count: 10}` (tổng số sao, số lượt); cộng vào số liệu mới",
+        "object",
+        in_editor=False,
+    ),
+    Field(
+        "hits",
+        "Lượt xem trên trang cũ",
+        'số lượt xem của bài trên trang cũ (số nguyên); dùng cho danh sách "Đọc nhiều" từ trước tới nay',
+        "number",
+        in_editor=False,
+    ),
+    Field(
         "slug",
         "Đường dẫn",
         "đường dẫn của bài; mặc định lấy từ tiêu đề, bỏ dấu (`đ` → `d`)",

@@ -15,6 +15,7 @@ from .listings import Listing
 from .outputs import fingerprint
 from .photos import PhotoOutput, Shown, share_alt
 from .plan import SitePlan
+from .ratings import Figures
 from .shell import fix_markup
 
 
@@ -65,7 +66,13 @@ def shown_keys(plan: SitePlan, featured: Mapping[str, Shown]) -> dict[str, str]:
 
 
 def article_key(
-    article: Article, body_key: str, plan: SitePlan, photos: PhotoOutput, shown_key: Mapping[str, str], site: SiteFacts
+    article: Article,
+    body_key: str,
+    plan: SitePlan,
+    photos: PhotoOutput,
+    shown_key: Mapping[str, str],
+    site: SiteFacts,
+    rating: Figures | None = None,
 ) -> str:
     """Everything the article's own parts show: its file (front matter and body, by hash; the
     body's key holds that hash), its featured and share images, its related and neighbouring articles."""
@@ -79,6 +86,7 @@ def article_key(
         [shown_key[a.src_path] for a in index.related(article)],
         shown_key[newer.src_path] if newer else None,
         shown_key[older.src_path] if older else None,
+        rating,
     )
 
 
@@ -92,6 +100,7 @@ def article_parts(
     featured: Mapping[str, Shown],
     site: SiteFacts,
     render: Any,
+    rating: Figures | None = None,
 ) -> dict[str, str]:
     """The article page's own parts, to fill the article shell with."""
     canonical = absolute(site.site_url, article.url)
@@ -114,6 +123,8 @@ def article_parts(
         newer=plan.index.newer(article),
         older=plan.index.older(article),
         jsonld=news_article_jsonld(article, site.site_url, site.site_name, share, site.logo),
+        rating=rating,
+        rating_page=article.url,
     )
     return {
         "title": title,

@@ -26,6 +26,11 @@ from .search import SearchRecord, article_record, page_record
 
 SEARCH_PAGE = "tim-kiem/index.md"
 SEARCH_PAGE_CONTENT = "---\ntemplate: search.html\ntitle: Tìm kiếm\n---\n"
+# With a counter: what readers tell the site (templates read the build's Audience)
+AUDIENCE_PAGES = {
+    "danh-gia/index.md": ("ratings.html", "Mức độ hài lòng", "trang mức độ hài lòng"),
+    "doc-nhieu/index.md": ("most-read.html", "Đọc nhiều", "trang đọc nhiều"),
+}
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,10 @@ def make_plan(
     generated = []
     if free(SEARCH_PAGE[: -len("index.md")], "trang tìm kiếm"):
         generated.append(Generated(SEARCH_PAGE, SEARCH_PAGE_CONTENT, in_nav=False))
+    if portal.counter is not None:
+        for src, (template, title, what) in AUDIENCE_PAGES.items():
+            if free(src[: -len("index.md")], what):
+                generated.append(Generated(src, f"---\ntemplate: {template}\ntitle: {title}\n---\n", in_nav=False))
     in_menu = {c.url for c in portal.categories}
     for listing in listings.values():
         if free(listing.url, f"trang danh sách «{listing.title}»") and listing.url in in_menu:

@@ -21,28 +21,34 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from .articles import ArticleReader
+from .audience import Audience, make_audience
 from .bodies import BodyConverter
 from .cache import cache_dir, tracked_cache_files
 from .catalog import now_in_vietnam
 from .cms import ADMIN_DIR, admin_page, editor_config, editor_config_yaml
 from .config import PortalConfig, load_portal_config
-from .counter import Snapshot, fetch_snapshot, load_snapshot, save_snapshot
+from .counter import Snapshot, fetch_snapshot, hits_reader, load_snapshot, save_snapshot
 from .errors import ContentError, ContentErrors
 from .feeds import absolute
+from .most_read import MostRead, fetch_most_read, load_most_read, save_most_read
 from .outputs import Output, PartsCache, fingerprint
 from .pages import SiteFacts, shown_keys
 from .photos import PhotoOutput, Shown, addressed_at, featured_images, make_photos
 from .plan import SitePlan, SourceFile, make_plan
 from .preview_index import PreviewIndex
+from .ratings import RatingsSnapshot, load_ratings, save_ratings, update_ratings
 from .search import INDEX_DIR, make_index
 from .storage import write_manifest
 from .vendored import tampered
 from .workers import run_forked, start_forked, working_on
 from .writers import Job, Templates, write_feeds, write_pages
 
+RATINGS_BUDGET = 3.0  # seconds a build may spend reading new ratings (the rest waits for the next build)
 STAGING = ".chibo-mkdocs"  # a preview's folder for MkDocs' own output (hidden: MkDocs never empties it)
 counter_log = logging.getLogger("chibo.counter")
 # What the sanitiser dropped: said in the log, never a reason to stop publishing (the page is safe).
@@ -80,6 +86,9 @@ class Portal:
         self.command = "build"
         self.config: PortalConfig | None = None
         self.snapshot: Snapshot | None = None
+        self.ratings: RatingsSnapshot | None = None
+        self.most_read: MostRead | None = None
+        self.audience: Audience | None = None  # without a counter: no rating, no "Đọc nhiều"
         self.reader = ArticleReader()
         self.output = Output()
         self.plan: SitePlan | None = None
@@ -106,7 +115,7 @@ class Portal:
 
     # -- configure ---------------------------------------------------------------------------
 
-    def configure(self, extra: dict[str, Any], project_root: str) -> PortalConfig:
+    def configure(self, extra: dict[str, Any], project_root: str, site_url: str = "") -> PortalConfig:
         """Raises ContentErrors for bad settings, or for cache files committed to the repository."""
         self.config = load_portal_config(extra)
         if not self.preview and (tracked := tracked_cache_files(project_root)):
@@ -122,6 +131,7 @@ class Portal:
                 ]
             )
         self.snapshot = self._counter_snapshot(project_root)
+        self.ratings, self.most_read = self._audience(project_root, urlsplit(site_url).path or "/")
         return self.config
 
     def stage(self, site_dir: str) -> str:
@@ -148,6 +158,31 @@ class Portal:
                 reason,
             )
         return load_snapshot(saved, portal.counter)
+
+    def _audience(self, project_root: str, prefix: str) -> tuple[RatingsSnapshot | None, MostRead | None]:
+        """Ratings and "Đọc nhiều" from the counter's API, when a token is given and the counter
+        answered; else (or when it fails) what an earlier build kept. Never fails the build."""
+        portal = self.config
+        if portal is None or portal.counter is None:
+            return None, None
+        folder = cache_dir(project_root)
+        ratings, most_read = load_ratings(folder / "ratings.json"), load_most_read(folder / "most-read.json")
+        token = os.environ.get("GOATCOUNTER_TOKEN", "").strip()
+        if not token or self.snapshot is None or self.snapshot.taken < now_in_vietnam() - timedelta(minutes=5):
+            return ratings, most_read  # no token, or the counter did not answer just now
+        page = hits_reader(portal.counter, token)
+        if problem := update_ratings(ratings, page, now_in_vietnam(), RATINGS_BUDGET):
+            counter_log.warning("Chưa đọc hết các lượt đánh giá (%s); trang dùng số liệu đã có.", problem)
+        try:
+            most_read = fetch_most_read(page, now_in_vietnam(), prefix)
+            save_most_read(folder / "most-read.json", most_read)
+        except Exception as exc:  # noqa: BLE001 - the kept lists stay
+            counter_log.warning("Không lấy được danh sách «Đọc nhiều» (%s); dùng danh sách lần trước.", exc)
+        try:
+            save_ratings(folder / "ratings.json", ratings)
+        except OSError:
+            pass
+        return ratings, most_read
 
     # -- read and plan -----------------------------------------------------------------------
 
@@ -209,6 +244,18 @@ class Portal:
             photos = addressed_at(photos, self.config.storage.public_url)
         self.plan, self.photos = plan, photos
         self.featured = featured_images(plan.catalog, photos)
+        counter = self.config.counter
+        self.audience = (
+            make_audience(
+                plan.catalog.published,
+                [c.name for c in self.config.categories],
+                self.ratings,
+                self.most_read,
+                counter.offset_date,
+            )
+            if counter is not None
+            else None
+        )
         self.errors = sorted([*plan.errors, *photos.problems])
         return plan
 
@@ -281,7 +328,18 @@ class Portal:
         bodies = BodyConverter(
             self.plan.targets, settings.markdown_extensions, settings.mdx_configs, self.photos.pictures
         )
-        job = Job(self.plan, self.photos, self.featured, site, templates, bodies, settings.docs_dir, parts, output)
+        job = Job(
+            self.plan,
+            self.photos,
+            self.featured,
+            site,
+            templates,
+            bodies,
+            settings.docs_dir,
+            parts,
+            output,
+            self.audience,
+        )
         job.shown = shown_keys(self.plan, self.featured)
         report = write_pages(job, self.workers())
         for src_path in sorted(report.unresolved):

@@ -75,6 +75,11 @@ def format_day(value: date | datetime, with_time: bool = False) -> str:
     return day
 
 
+def format_tenths(value: float) -> str:
+    """One decimal, Vietnamese style: 4.25 -> '4,3', 4 -> '4,0'."""
+    return format_decimal(round(value, 1), format="#,##0.0", locale=LOCALE)
+
+
 def format_number(value: int) -> str:
     """Vietnamese thousands separator: 6835657 -> '6.835.657'."""
     return format_decimal(value, locale=LOCALE)

@@ -15,6 +15,7 @@ from html import escape
 from typing import Any, Protocol
 
 from .articles import article_body
+from .audience import Audience
 from .bodies import BodyConverter
 from .feeds import FEED_SIZE, absolute, rss, sitemap
 from .outputs import Output, PartsCache, Written, fingerprint
@@ -47,6 +48,7 @@ class Job:
     docs_dir: str
     parts: PartsCache
     output: Output
+    audience: Audience | None = None  # readers' figures (None: no counter)
     shown: Mapping[str, str] = field(default_factory=dict)  # article -> key of how other pages show it
 
 
@@ -78,7 +80,8 @@ def write_articles(job: Job, paths: list[str]) -> Report:
         # without a featured image, the body's first photo is the one to fetch first
         eager = src_path not in job.featured
         body_key = job.bodies.key(src_path, article.content_hash, article.links + article.images, article.url, eager)
-        key = article_key(article, body_key, job.plan, job.photos, job.shown, job.site)
+        rating = job.audience.figures.get(article.url) if job.audience is not None else None
+        key = article_key(article, body_key, job.plan, job.photos, job.shown, job.site, rating)
         report.keys.add(key)
         page_key = fingerprint(shell_id, key)
         if output.fresh(article.dest_path, page_key):
@@ -90,7 +93,7 @@ def write_articles(job: Job, paths: list[str]) -> Report:
             body = job.bodies.convert(src_path, article.url, article_body(raw, article), eager)
             toc = job.templates.toc(body.toc)
             parts = article_parts(
-                base, article, body, toc, job.plan, job.photos, job.featured, job.site, job.templates.render
+                base, article, body, toc, job.plan, job.photos, job.featured, job.site, job.templates.render, rating
             )
             notes = located(raw.decode("utf-8-sig", "replace"), list(body.removed)) if body.removed else []
             parts["removed"] = "\n".join(f"{line}\t{message}" for line, message in notes)

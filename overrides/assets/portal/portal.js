@@ -87,3 +87,43 @@ document.addEventListener("keydown", function (event) {
     box.replaceChildren(button, note, fallback);
   });
 })();
+
+// The rating: one event (danh-gia/<value>/<page>, nothing else) to the body's counter when
+// the reader sends a choice; this browser keeps only that the page was rated.
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-portal-rating]");
+  var cfg;
+  try { cfg = JSON.parse(document.getElementById("portal-counter-config").textContent); } catch (e) { return; }
+  if (!box || !window.fetch || !cfg.url) { return; }
+  var local = /^(localhost|127\.|\[?::1\]?$)/.test(location.hostname);
+  if (local && !cfg.allowLocal) { return; }
+  var page = box.getAttribute("data-portal-rating");
+  var key = "portal-rated:" + page;
+  var status = box.querySelector(".portal-rating__status");
+  var form = box.querySelector("form");
+  function thank(value) {
+    form.hidden = true;
+    status.textContent = "Cảm ơn bạn đã đánh giá (" + value + "/5).";
+  }
+  var done = null;
+  try { done = localStorage.getItem(key); } catch (e) { /* private mode: ask */ }
+  box.hidden = false;
+  if (done) { thank(done); return; }
+  form.addEventListener("change", function (event) {
+    form.querySelector(".portal-rating__choices").setAttribute("data-value", event.target.value);
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var chosen = form.querySelector("input:checked");
+    if (!chosen) { status.textContent = "Hãy chọn từ 1 đến 5 sao trước khi gửi."; return; }
+    var value = chosen.value;
+    form.querySelector("button").disabled = true;
+    var query = "p=" + encodeURIComponent("danh-gia/" + value + "/" + page) + "&e=true&rnd=" +
+      Math.random().toString(36).slice(2);
+    fetch(cfg.url + "/count?" + query, { mode: "no-cors", credentials: "omit", cache: "no-store", keepalive: true })
+      .catch(function () {});
+    try { localStorage.setItem(key, value); } catch (e) { /* remembered for this visit only */ }
+    thank(value);
+  });
+})();
