@@ -126,13 +126,15 @@ def on_files(files: Files, config: Any) -> Files:
             if theme is not None:
                 files.append(File(path, theme, config.site_dir, config.use_directory_urls))
     articles = {
-        f.src_uri: f.abs_src_path for f in files if f.src_uri.startswith(ARTICLES_DIR) and f.is_documentation_page()
+        f.src_uri: f.abs_src_path or ""
+        for f in files
+        if f.src_uri.startswith(ARTICLES_DIR) and f.is_documentation_page()
     }
     sources = {
         f.src_uri: SourceFile(
             f.dest_uri,
             "" if f.src_uri in articles else f.url,  # an article's URL is the portal's: MkDocs' would stick
-            editors=bool(f.src_dir) and os.path.abspath(f.src_dir) == docs_dir,
+            editors=bool(f.src_dir) and os.path.abspath(f.src_dir or "") == docs_dir,
             page=f.content_string
             if f.is_documentation_page() and f.src_uri not in articles and f.inclusion.is_included()
             else None,
@@ -209,7 +211,7 @@ def _card(item: Any, base_url: str, images: bool, summary: bool, category: bool,
 
 
 def on_env(env: Any, config: Any, files: Files) -> Any:
-    assert portal.plan is not None
+    assert portal.plan is not None and portal.config is not None
     env.filters["ngay"] = format_day
     env.filters["so"] = format_number
     env.filters["slug"] = slugify
@@ -311,7 +313,7 @@ class _Templates:
     def shell(self, depth: int, article: bool) -> tuple[Shell, dict[str, Any]]:
         """The page template rendered once for pages `depth` folders deep, with slots for what differs."""
         stub = PageStub("_/" * depth, slot("title"), slot("description"), slot("canonical"))
-        context = get_context(_mkdocs["nav"], _mkdocs["files"], self.config, stub)
+        context = get_context(_mkdocs["nav"], _mkdocs["files"], self.config, stub)  # type: ignore[arg-type]
         slots = {"head": slot("head"), "content": slot("content"), "toc": slot("toc"), "article": article}
         base = dict(context, features=self.config.theme.get("features") or [])
         # Material's partials expect the translations that base.html imports once per page.

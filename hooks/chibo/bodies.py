@@ -68,7 +68,7 @@ class _Links(Treeprocessor):
                 "href" if element.tag == "a" else "src" if element.tag in ("img", "source", "video", "audio") else None
             )
             value = element.get(attr) if attr else None
-            if value:
+            if attr and value:
                 element.set(attr, self.state.rewrite(value))
 
     def _picture(self, element: ET.Element, picture: Picture) -> None:
@@ -275,7 +275,7 @@ def _safe_treeprocessors() -> dict[str, type]:
     }
 
 
-def _only_known(registry: Any, known: dict[str, type | None]) -> bool:
+def _only_known(registry: Any, known: Mapping[str, type | None]) -> bool:
     """Whether every item of a Python-Markdown registry is a known one (by name and class)."""
     present = [name for name in known if name in registry]
     return len(present) == len(registry) and all(

@@ -8,6 +8,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import yaml
 
@@ -48,7 +49,7 @@ class _Parser(argparse.ArgumentParser):
         self._positionals.title = "tham số"
         self._optionals.title = "tuỳ chọn"
 
-    def error(self, message: str) -> None:  # Vietnamese, and exit code 2 as argparse does
+    def error(self, message: str) -> NoReturn:  # Vietnamese, and exit code 2 as argparse does
         self.print_usage(sys.stderr)
         self.exit(2, f"Lỗi: {message}\nXem hướng dẫn: chibo --help\n")
 

@@ -110,20 +110,22 @@ def _names(source: str, digest: str) -> tuple[str, str]:
 
 def _open(data: bytes, width: int) -> Image.Image:
     """The photo decoded (JPEG at a reduced scale when `width` is still reached), upright, in sRGB."""
-    image = Image.open(io.BytesIO(data))
-    if image.format == "JPEG":
+    opened = Image.open(io.BytesIO(data))
+    if opened.format == "JPEG":
         # decode at 1/2, 1/4 or 1/8 scale: much faster; a phone held upright stores the width as height
-        turned = image.getexif().get(0x0112) in (5, 6, 7, 8)
-        image.draft("RGB", (1, width) if turned else (width, 1))
-    image.load()
-    icc = image.info.get("icc_profile")
-    image = ImageOps.exif_transpose(image)
+        turned = opened.getexif().get(0x0112) in (5, 6, 7, 8)
+        opened.draft("RGB", (1, width) if turned else (width, 1))
+    opened.load()
+    icc = opened.info.get("icc_profile")
+    image: Image.Image = ImageOps.exif_transpose(opened)
     if image.mode not in ("RGB", "RGBA"):
         image = image.convert("RGBA" if "transparency" in image.info or image.mode in ("LA", "PA") else "RGB")
     if icc:
         try:  # phones shoot in Display P3: convert, or the colours fade once the profile is gone
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            image = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode=image.mode)
+            image = (
+                ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode=image.mode) or image
+            )
         except (ImageCms.PyCMSError, OSError, ValueError):
             pass
     image.info = {}  # nothing of the original's metadata may follow it
@@ -276,7 +278,7 @@ def shrink(data: bytes) -> bytes:
     """The original upright, at most ORIGINAL_MAX a side, without metadata, in its own format
     (HEIC becomes HEIC again). About 300–550 kB for a phone photo (JPEG at quality 78).
     Raises ImageProblem for what is not a readable photo."""
-    image, fmt = _decode(data, ORIGINAL_MAX, Image.MAX_IMAGE_PIXELS)
+    image, fmt = _decode(data, ORIGINAL_MAX, Image.MAX_IMAGE_PIXELS or BUILD_MAX_PIXELS)
     image.thumbnail((ORIGINAL_MAX, ORIGINAL_MAX), Image.Resampling.LANCZOS)
     return _save_like(image, fmt, {"JPEG": 78, "WEBP": 85, "HEIF": 80})
 
@@ -328,7 +330,7 @@ class ShareCards:
     def _word(self, word: str) -> tuple[Image.Image, int, int, int]:
         """The word's mask, its offset from the pen position, and its advance width."""
         if word not in self._words:
-            left, top, right, bottom = self._font.getbbox(word, anchor="ls")
+            left, top, right, bottom = (int(v) for v in self._font.getbbox(word, anchor="ls"))
             mask = Image.new("L", (max(1, right - left), max(1, bottom - top)))
             ImageDraw.Draw(mask).text((-left, -top), word, font=self._font, fill=255, anchor="ls")
             self._words[word] = (mask, left, top, round(self._font.getlength(word)))
@@ -342,7 +344,7 @@ class ShareCards:
         if os.path.isfile(os.path.join(self._folder, name)):  # os.path: a preview asks for 4,000 of them
             return site_path, name
         lines: list[list[str]] = [[]]
-        width = 0
+        width: float = 0
         for word in title.split():
             advance = self._word(word)[3]
             if lines[-1] and width + self._space + advance > 1080:

@@ -14,6 +14,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import nh3
@@ -130,10 +131,11 @@ class _Converter(MarkdownConverter):  # type: ignore[misc]
     "&lt;script&gt;" as words, and Markdown must not read them as a tag."""
 
     def escape(self, text: str, parent_tags: set[str]) -> str:
-        return super().escape(text, parent_tags).replace("&", "&amp;").replace("<", "&lt;")
+        escaped: str = super().escape(text, parent_tags)  # type: ignore[misc]  # not in markdownify's stubs
+        return escaped.replace("&", "&amp;").replace("<", "&lt;")
 
 
-def markdownify(html: str, **options: object) -> str:
+def markdownify(html: str, **options: Any) -> str:
     return _Converter(**options).convert(html)
 
 
@@ -172,7 +174,7 @@ def parse_html(html: str) -> Imported:
         text = paragraph.get_text(" ", strip=True)
         if _STARS.match(text) or _JUNK.match(text):
             paragraph.decompose()
-    images = []
+    images: list[tuple[str, str]] = []
     for img in body.find_all("img"):
         src = str(img.get("src") or "")
         if not src:

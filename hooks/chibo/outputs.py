@@ -73,11 +73,11 @@ class Output:
         # a preview's server may be reading the old file: replace it whole
         temporary = f"{target}.{os.getpid()}.tmp" if self.atomic else target
         try:
-            f = open(temporary, "wb")
+            out = open(temporary, "wb")
         except FileNotFoundError:  # a new folder (most pages have one of their own)
             os.makedirs(os.path.dirname(target), exist_ok=True)
-            f = open(temporary, "wb")
-        with f:
+            out = open(temporary, "wb")
+        with out as f:
             f.write(data)
         if self.atomic:
             os.replace(temporary, target)

@@ -88,9 +88,9 @@ def make_photos(
                 for site_path in picture.files:
                     output.files[site_path] = stored_file(store, site_path)
     for src, path in featured.items():
-        picture = output.pictures.get(path)
-        if picture is not None and picture.share:
-            output.shares[src] = picture.share
+        shown = output.pictures.get(path)
+        if shown is not None and shown.share:
+            output.shares[src] = shown.share
     return output
 
 

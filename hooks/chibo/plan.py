@@ -93,7 +93,7 @@ def make_plan(
     listings = build_listings(index, portal)
 
     pages = {src: f for src, f in files.items() if f.page is not None and src not in read}
-    linked, pages_shown = set(named), {}
+    linked, pages_shown = set(named), dict[str, str]()
     for src, f in pages.items():
         assert f.page is not None
         linked.update(c for target in link_targets(f.page) for c in candidates(src, target))
