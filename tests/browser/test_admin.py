@@ -17,7 +17,7 @@ import frontmatter
 import pytest
 import yaml
 from chibo.model import ARTICLE_FIELDS, readme_table
-from conftest import REPO, Site, build_env, make_site, mkdocs_serve, served
+from support import REPO, Site, build_env, make_site, mkdocs_serve, served
 
 ADMIN = REPO / "overrides/admin"
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Site, article, build_env, make_site, phone_photo
+from support import Site, article, build_env, make_site, phone_photo
 
 PUBLIC = "https://anh.ctxhdanang.vn"
 KEYS = {"AWS_ACCESS_KEY_ID": "thu", "AWS_SECRET_ACCESS_KEY": "thu", "AWS_DEFAULT_REGION": "us-east-1"}

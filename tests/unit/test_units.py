@@ -10,7 +10,7 @@ from chibo.articles import first_paragraph, parse_date, read_article
 from chibo.config import load_portal_config
 from chibo.listings import pager_window, paginate
 from chibo.text import TIMEZONE, fold, format_number, slugify
-from conftest import MODEL_ARTICLE
+from support import MODEL_ARTICLE
 
 CONFIG = {
     "portal": {

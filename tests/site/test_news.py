@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import feedparser
 import pytest
-from conftest import Site, article, make_site, png
+from support import Site, article, make_site, png
 
 CATEGORIES = ["Tin hoạt động", "Thông báo", "Xây dựng Đảng"]
 SLUGS = {

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import MODEL_URL, article, served
-from goatcounter import TOKEN, GoatCounterStub
+from support import MODEL_URL, article, served
+from support.goatcounter import TOKEN, GoatCounterStub
 
 NOW = datetime(2026, 11, 26, 1, 30, tzinfo=UTC)  # 08:30 in Vietnam
 OTHER_URL = "bai-viet/2026/11/hoi-nghi-tong-ket/"
@@ -230,7 +230,7 @@ def test_a_reader_rates_with_the_keyboard_once(browser, rated_site) -> None:
 
 
 def test_the_rating_box_is_axe_clean(browser, rated_site) -> None:
-    from test_quality import AXE
+    from support import AXE
 
     base, _ = rated_site
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -251,7 +251,7 @@ def test_chibo_counter_says_whether_ratings_are_read(new_site, stub, monkeypatch
     import subprocess
     import sys
 
-    from conftest import build_env
+    from support import build_env
 
     _events(stub)
     site = _site(new_site, stub)

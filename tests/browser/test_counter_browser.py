@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from conftest import MODEL_URL, make_site, served
-from goatcounter import GoatCounterStub
+from support import MODEL_URL, make_site, served
+from support.goatcounter import GoatCounterStub
 
 BUTTONS = {"zalo": "0905 123 456", "messenger": "ctxhdanang", "facebook": "ctxhdanang", "hotline": "02362 214.668"}
 

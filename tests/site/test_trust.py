@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import article
+from support import article
 
 HOSTILE_BODY = """
 Đoạn mở đầu bình thường.
@@ -179,7 +179,7 @@ def test_vendored_files_carry_integrity_and_a_changed_copy_is_found(new_site, tm
     import shutil
 
     from chibo.vendored import tampered
-    from conftest import REPO
+    from support import REPO
 
     site = new_site()
     site.build()
@@ -204,7 +204,7 @@ def _config_problems(**portal_changes) -> str:
     import yaml
     from chibo.config import load_portal_config
     from chibo.errors import ContentErrors
-    from conftest import FIXTURE
+    from support import FIXTURE
 
     extra = yaml.safe_load((FIXTURE / "mkdocs.yml").read_text(encoding="utf-8"))["extra"]
     extra["portal"].update(portal_changes)
@@ -373,7 +373,7 @@ def test_a_build_log_is_printed_and_summarised_as_text(tmp_path) -> None:
 
 def test_the_publishing_build_prints_its_log_through_chibo_log() -> None:
     import yaml
-    from conftest import REPO
+    from support import REPO
 
     workflow = yaml.safe_load((REPO / ".github/workflows/publish.yml").read_text(encoding="utf-8"))
     steps = workflow["jobs"]["build"]["steps"]
@@ -400,7 +400,7 @@ def test_cache_files_committed_to_the_repository_are_refused(new_site) -> None:
 
 def test_secrets_are_only_for_builds_of_main() -> None:
     import yaml
-    from conftest import REPO
+    from support import REPO
 
     workflow = yaml.safe_load((REPO / ".github/workflows/publish.yml").read_text(encoding="utf-8"))
     build = workflow["jobs"]["build"]
@@ -417,7 +417,7 @@ def _read(body: str, **fields) -> object:
     import yaml
     from chibo.articles import read_article
     from chibo.config import load_portal_config
-    from conftest import FIXTURE
+    from support import FIXTURE
 
     extra = yaml.safe_load((FIXTURE / "mkdocs.yml").read_text(encoding="utf-8"))["extra"]
     raw = article("Bài", "2024-01-01", "Thông báo", body, **fields).encode()

@@ -8,7 +8,7 @@ from urllib.parse import quote_plus
 
 import pytest
 from chibo.search import SearchRecord, build_index, key, page_record, words_file
-from conftest import MODEL_URL, article, index_meta, make_site, served
+from support import MODEL_URL, article, index_meta, make_site, served
 
 ARTICLES = {
     "bai-viet/a.md": article(

@@ -14,7 +14,7 @@ from pathlib import Path
 import feedparser
 import pytest
 from chibo.workers import run_forked, working_on
-from conftest import article, build_env, png
+from support import article, build_env, png
 
 ALIAS_BOMB = """---
 a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]

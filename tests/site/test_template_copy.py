@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 from bs4 import BeautifulSoup
-from conftest import FIXTURE, REPO, article, build_env
+from support import FIXTURE, REPO, article, build_env
 
 SOFTWARE = ["hooks", "overrides", "tests", "bench", "requirements", ".github", ".ci", "pyproject.toml", "package.json"]
 # Set inside the copy, so that this test does not run itself again there.
@@ -110,9 +110,9 @@ def test_a_customised_copy_publishes_and_keeps_its_tests_green(tmp_path: Path) -
         "-x",
         "-p",
         "no:cacheprovider",
-        "tests/test_units.py",
-        "tests/test_cli.py",
-        "tests/test_template_copy.py",
+        "tests/unit/test_units.py",
+        "tests/site/test_cli.py",
+        "tests/site/test_template_copy.py",
         env={NESTED: "1"},
     )
     assert tests.returncode == 0, tests.stdout[-3000:]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from conftest import MODEL_URL, article, make_site, served
+from support import MODEL_URL, article, make_site, served
 
 XSS_URL = "bai-viet/2024/03/tin-img-src-x-onerror-alert-1/"
 
@@ -116,7 +116,7 @@ def test_pagination_works_with_the_keyboard(page, server) -> None:
 def test_banner_and_front_page_layout(browser, tmp_path) -> None:
     """The banner's name on a computer, the logo and short name on a phone; no navigation
     column; the lead story's photo beside the next stories on a computer, above them on a phone."""
-    from conftest import phone_photo, png
+    from support import phone_photo, png
 
     def configure(config: dict) -> None:
         portal = config["extra"]["portal"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import urllib.request
 
 import pytest
-from conftest import article, mkdocs_serve, served_records
+from support import article, mkdocs_serve, served_records
 
 
 def failing_build(site) -> str:

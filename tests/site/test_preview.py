@@ -15,7 +15,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import REPO, article, build_env, make_site, mkdocs_serve, served_records
+from support import REPO, article, build_env, make_site, mkdocs_serve, served_records
 
 CATEGORY = "Thông báo"
 

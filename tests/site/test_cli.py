@@ -11,7 +11,7 @@ from pathlib import Path
 
 import frontmatter
 import pytest
-from conftest import MODEL_ARTICLE, article, build_env, make_site
+from support import DATA, MODEL_ARTICLE, article, build_env, make_site
 
 
 def _jpeg() -> bytes:
@@ -25,7 +25,7 @@ def _jpeg() -> bytes:
 JPEG = _jpeg()
 
 # A text copy of a page of the old site (the seed page), as editors would save one.
-SEED = Path(__file__).resolve().parent / "data/bai-viet-giai-phap-sinh-hoat-chi-bo.txt"
+SEED = DATA / "bai-viet-giai-phap-sinh-hoat-chi-bo.txt"
 
 JOOMLA_PAGE = """<!DOCTYPE html>
 <html lang="vi-vn"><head><meta charset="utf-8"><title>Hội nghị tổng kết - Trung tâm CTXH</title></head>

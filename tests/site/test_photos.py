@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from chibo.images import ImageProblem, ShareCards, process
-from conftest import REPO, Site, article, build_env, make_site, phone_photo, png, served
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
+from support import REPO, Site, article, build_env, make_site, phone_photo, png, served
 
 SDTT = REPO / "node_modules/.bin/sdtt"
 

@@ -7,7 +7,7 @@ import sys
 import unicodedata
 
 import pytest
-from conftest import MODEL_URL, Site, article, build_env, make_site, png
+from support import MODEL_URL, Site, article, build_env, make_site, png
 
 NFD_TITLE = unicodedata.normalize("NFD", "Hội nghị học tập Nghị quyết")
 XSS_TITLE = "Tin <script>alert('x')</script> & <b>đậm</b>"

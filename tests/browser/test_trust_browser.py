@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from conftest import MODEL_URL, article, make_site, served
+from support import MODEL_URL, article, make_site, served
 
 VIDEO_URL = "bai-viet/2024/05/le-ky-niem/"
 

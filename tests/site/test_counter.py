@@ -21,8 +21,8 @@ from chibo.counter import (
     vn_day_bounds,
 )
 from chibo.text import TIMEZONE
-from conftest import MODEL_URL, Site, build_env
-from goatcounter import TOKEN, GoatCounterStub
+from support import MODEL_URL, Site, build_env
+from support.goatcounter import TOKEN, GoatCounterStub
 
 # 01:30 on 26/11/2026 in Hanoi is 18:30 on 25/11 in UTC.
 NOW = datetime(2026, 11, 26, 1, 30, tzinfo=TIMEZONE)
