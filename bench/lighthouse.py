@@ -1,5 +1,5 @@
 """Lighthouse (npm `lighthouse@12.2.3`, mobile) on the home page and the model article of
-the default site, driven against Debian's chromium. Run by hand; scores go into the README.
+the default site, driven against Debian's chromium. Run by hand; scores go into BENCHMARKS.md.
 
     npm ci && python bench/lighthouse.py
 """

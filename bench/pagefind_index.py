@@ -1,4 +1,4 @@
-"""Pagefind, the search index the portal measured against its own (see the README's search
+"""Pagefind, the search index the portal measured against its own (see ARCHITECTURE.md's search
 section): the same records handed to Pagefind's indexer as small generated pages, with the
 words containing đ also written with d (Pagefind folds other marks but not đ).
 

@@ -16,7 +16,7 @@ keystroke, then show 20 results with their excerpts.
     pip install -e '.[bench]'
     python bench/search_budget.py 10000
 
-Needs Debian's chromium. Run by hand; figures go into the README.
+Needs Debian's chromium. Run by hand; figures go into BENCHMARKS.md.
 """
 
 from __future__ import annotations

@@ -269,7 +269,7 @@ def _storage(raw: Any, problems: list[ContentError]) -> Storage | None:
     values = {key: _text(raw.get(key)).rstrip("/") for key in ("endpoint", "bucket", "public_url")}
     for key, value in values.items():
         if not value:
-            problems.append(_problem(f"images.storage.{key}", "thiếu; xem README, mục lưu ảnh trên kho đối tượng"))
+            problems.append(_problem(f"images.storage.{key}", "thiếu; xem HUONG-DAN.md, mục ảnh trên kho đối tượng"))
         elif key != "bucket" and not value.startswith(("https://", "http://")):
             problems.append(_problem(f"images.storage.{key}", f'"{value}" phải bắt đầu bằng https://'))
     if any(not v for v in values.values()):

@@ -368,7 +368,7 @@ def diagnose(config: CounterConfig | None, token: str, now: datetime) -> tuple[b
             "Bộ đếm chưa bật: thêm vào mkdocs.yml, mục extra: portal:, các dòng",
             "  counter:",
             "    url: https://thongke.ten-mien-cua-don-vi.vn",
-            "(xem README, mục bộ đếm).",
+            "(xem HUONG-DAN.md, mục bộ đếm).",
         ]
     ok = True
     lines = [f"Máy chủ bộ đếm: {config.url}"]

@@ -1,7 +1,7 @@
 """The content model: every front-matter field of an article, declared once.
 
 It drives what `chibo new` writes, the web editor's fields (`cms.py`), the field table of
-the README (checked by a test), and the reader's handling of true/false fields
+the manual HUONG-DAN.md (checked by a test), and the reader's handling of true/false fields
 (`articles.py`). Labels and hints are the editors' words, in Vietnamese.
 """
 
@@ -15,12 +15,12 @@ from typing import Any
 class Field:
     name: str
     label: str  # short, for the editor's form
-    meaning: str  # the README's explanation, also the form's hint
+    meaning: str  # the manual's explanation, also the form's hint
     widget: str  # the web editor's input: string, datetime, select, text, image, list, boolean
-    required: str = ""  # the README's "bắt buộc" column: "có", or a condition; "" = optional
+    required: str = ""  # the manual's "bắt buộc" column: "có", or a condition; "" = optional
     default: Any = ""  # what `chibo new` writes
     in_editor: bool = True  # offered in the web editor's form
-    hint: str = ""  # the web editor's help, where it differs from the README's meaning
+    hint: str = ""  # the web editor's help, where it differs from the manual's meaning
 
 
 ARTICLE_FIELDS: tuple[Field, ...] = (
@@ -103,7 +103,7 @@ NEW_ARTICLE_FIELDS = ("title", "date", "category", "author", "summary", "image",
 
 
 def readme_table() -> str:
-    """The README's field table, as the model says it."""
+    """The manual's field table (HUONG-DAN.md), as the model says it."""
     lines = ["| trường | bắt buộc | ý nghĩa |", "| --- | --- | --- |"]
     lines += [f"| `{f.name}` | {f.required or 'không'} | {f.meaning} |" for f in ARTICLE_FIELDS]
     return "\n".join(lines)

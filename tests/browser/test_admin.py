@@ -82,7 +82,7 @@ def test_config_follows_the_content_model_and_mkdocs_yml(site: Site, tmp_path: P
 
 
 def test_readme_field_table_is_the_content_model() -> None:
-    assert readme_table() in (REPO / "README.md").read_text(encoding="utf-8")
+    assert readme_table() in (REPO / "HUONG-DAN.md").read_text(encoding="utf-8")
 
 
 def test_chibo_new_writes_the_models_fields(tmp_path: Path) -> None:
