@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import os
 import pickle
 import re
 from collections.abc import Iterable
@@ -21,6 +20,8 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from .addresses import ARTICLES
+from .cache import atomic_write
 from .config import Category, PortalConfig
 from .errors import ContentError
 from .limits import body_problems, size_problem, tags_problem
@@ -29,7 +30,7 @@ from .model import BOOLEAN_FIELDS
 from .ratings import Figures, carried_over
 from .text import TIMEZONE, clean_text, slugify
 
-ARTICLES_DIR = "bai-viet/"
+ARTICLES_DIR = ARTICLES
 DATE_FORMATS = "2023-11-30, 2023-11-30 08:30, 30/11/2023 hoặc 30/11/2023 08:30"
 # What `chibo new` puts in the body; left in place it would be published as the summary.
 PLACEHOLDER = "Viết nội dung bài ở đây."
@@ -108,7 +109,7 @@ class Article:
     @cached_property
     def url(self) -> str:
         """Independent of the category, so moving an article keeps its link."""
-        return f"bai-viet/{self.date:%Y}/{self.date:%m}/{self.slug}/"
+        return f"{ARTICLES}{self.date:%Y}/{self.date:%m}/{self.slug}/"
 
     @cached_property
     def dest_path(self) -> str:
@@ -462,11 +463,7 @@ class ArticleReader:
     def save(self, path: Path, keep: Iterable[str]) -> None:
         """Keep the results of the articles of this build (`keep`), for the next one."""
         entries = {src: self._cache[src] for src in keep if src in self._cache}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        with open(temporary, "wb") as f:
-            pickle.dump((_CACHE_VERSION, entries), f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
+        atomic_write(path, pickle.dumps((_CACHE_VERSION, entries), protocol=pickle.HIGHEST_PROTOCOL))
 
     def remember(self, src_path: str, digest: str, config: PortalConfig, result: Article | list[ContentError]) -> None:
         self._cache[src_path] = (digest, config.cache_key, result)

@@ -27,3 +27,12 @@ def tracked_cache_files(project_root: str | Path) -> list[str]:
     except (OSError, subprocess.SubprocessError):
         return []
     return [name for name in listed.decode("utf-8", "replace").split("\0") if name]
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """The file whole or not at all (its folder made if new): workers may make the same file at
+    once (one photo used by two articles), and a kept file must never be left half written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)

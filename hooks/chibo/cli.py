@@ -13,13 +13,13 @@ from typing import NoReturn
 import yaml
 
 from .articles import PLACEHOLDER, parse_date
-from .cache import cache_dir
+from .cache import atomic_write, cache_dir
 from .catalog import now_in_vietnam
 from .check import check_project
 from .config import PortalConfig
 from .counter import diagnose
 from .errors import ContentError, ContentErrors
-from .images import ImageProblem, atomic_write, is_raster, needs_shrinking, shrink
+from .images import ImageProblem, is_raster, needs_shrinking, shrink
 from .importer import import_page, pages_in
 from .model import FIELDS, NEW_ARTICLE_FIELDS
 from .project import NotAProject, Project, find_project

@@ -9,11 +9,12 @@ from typing import Any
 
 import yaml
 
+from .addresses import ADMIN
 from .articles import ARTICLES_DIR
 from .config import PortalConfig
 from .model import ARTICLE_FIELDS, Field
 
-ADMIN_DIR = "admin/"
+ADMIN_DIR = ADMIN
 
 # What the editor's page may load: itself, GitHub's API (sign-in with a token, commits) and
 # the organisation's authenticator. The CMS's update check and the CDNs it would use for

@@ -6,16 +6,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .addresses import RESERVED_SLUGS
 from .counter import CounterConfig, load_counter_config
 from .errors import ContentError, ContentErrors
 from .images import ORIGINAL_MAX
 from .text import fold, nfc, slugify
 
 CONFIG_FILE = "mkdocs.yml"
-# Top-level folders the portal writes itself: no category may take these slugs.
-RESERVED_SLUGS = frozenset(
-    {"bai-viet", "luu-tru", "the", "tac-gia", "tim-kiem", "assets", "search", "trang", "danh-gia", "doc-nhieu"}
-)
 
 
 @dataclass(frozen=True)

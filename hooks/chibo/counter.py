@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from .cache import atomic_write
 from .text import TIMEZONE, format_number
 
 ROWS = ("today", "yesterday", "week", "month", "total", "forecast")
@@ -179,8 +180,7 @@ class Snapshot:
 def save_snapshot(path: Path, snapshot: Snapshot, config: CounterConfig) -> None:
     """Keep the last good figures (a file the publishing workflow caches) for the next build."""
     data = {"url": config.url, "taken": snapshot.taken.isoformat(), "values": snapshot.values}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data), encoding="utf-8")
+    atomic_write(path, json.dumps(data).encode())
 
 
 def load_snapshot(path: Path, config: CounterConfig) -> Snapshot | None:

@@ -14,15 +14,9 @@ import os
 import posixpath
 from collections.abc import Iterable
 
-from .cms import ADMIN_DIR
+from .addresses import RESERVED_TOP
 from .errors import ContentError
-from .search import INDEX_DIR
 
-# Top-level folders and files that the portal, the theme or the web editor write.
-RESERVED_TOP = frozenset(
-    {ADMIN_DIR.rstrip("/"), "assets", "search", INDEX_DIR.split("/")[0], "404.html", "feed.xml", "sitemap.xml",
-     "sitemap.xml.gz", "robots.txt", "CNAME", ".nojekyll"}
-)  # fmt: skip
 RUNNABLE = frozenset({".html", ".htm", ".xhtml", ".shtml", ".js", ".mjs", ".cjs", ".svg", ".svgz", ".xml", ".xsl"})
 
 

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps
 
+from .cache import atomic_write
+
 # Formats read and re-encoded; SVG and GIF (animation) are published as they are.
 RASTER = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
 # AVIF, which every browser readers use has shown since 2024 (Chrome 85, Safari 16, Firefox 93),
@@ -290,14 +292,6 @@ def _stored(site_path: str) -> str:
 
 def stored_file(store: Path, site_path: str) -> Path:
     return store / _stored(site_path)
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """The file whole or not at all: workers may make the same file at once (one photo used by
-    two articles), and a photo shrunk in place must never be left half written."""
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
 
 
 class ShareCards:

@@ -9,13 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .addresses import ARCHIVE, AUTHORS, PAGES, TAGS
 from .articles import Article
 from .config import PortalConfig
 from .index import Group, SiteIndex
-
-ARCHIVE = "luu-tru/"
-TAGS = "the/"
-AUTHORS = "tac-gia/"
 
 
 @dataclass(frozen=True)
@@ -55,7 +52,7 @@ class Listing:
 
 
 def page_url(base: str, number: int) -> str:
-    return base if number == 1 else f"{base}trang/{number}/"
+    return base if number == 1 else f"{base}{PAGES}{number}/"
 
 
 def pager_window(current: int, total: int, url_of, width: int = 2) -> list[PageLink]:

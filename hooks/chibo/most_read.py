@@ -12,7 +12,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-PAGE = "doc-nhieu/"
+from .cache import atomic_write
+
 SIDEBAR_SIZE = 5
 PAGE_SIZE = 10
 PERIODS = {"week": 7, "month": 30}
@@ -64,8 +65,5 @@ def load_most_read(path: Path) -> MostRead | None:
 
 
 def save_most_read(path: Path, most_read: MostRead) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     at = most_read.at.isoformat() if most_read.at else None
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps({"at": at, "views": most_read.views}, sort_keys=True), encoding="utf-8")
-    temporary.replace(path)
+    atomic_write(path, json.dumps({"at": at, "views": most_read.views}, sort_keys=True).encode())

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 
+from .addresses import MOST_READ, RATINGS, SEARCH
 from .articles import Article
 from .catalog import Catalog, PhotoPlan, build_catalog, plan_photos, unpublished_files
 from .config import PortalConfig
@@ -24,12 +25,12 @@ from .links import candidates, image_targets, link_targets
 from .listings import Home, Listing, build_home, build_listings
 from .search import SearchRecord, article_record, page_record
 
-SEARCH_PAGE = "tim-kiem/index.md"
+SEARCH_PAGE = f"{SEARCH}index.md"
 SEARCH_PAGE_CONTENT = "---\ntemplate: search.html\ntitle: Tìm kiếm\n---\n"
 # With a counter: what readers tell the site (templates read the build's Audience)
 AUDIENCE_PAGES = {
-    "danh-gia/index.md": ("ratings.html", "Mức độ hài lòng", "trang mức độ hài lòng"),
-    "doc-nhieu/index.md": ("most-read.html", "Đọc nhiều", "trang đọc nhiều"),
+    f"{RATINGS}index.md": ("ratings.html", "Mức độ hài lòng", "trang mức độ hài lòng"),
+    f"{MOST_READ}index.md": ("most-read.html", "Đọc nhiều", "trang đọc nhiều"),
 }
 
 

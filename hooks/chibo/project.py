@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from .addresses import ARTICLES
 from .config import PortalConfig, load_portal_config
 
 
@@ -30,7 +31,7 @@ class Project:
 
     @property
     def articles(self) -> Path:
-        return self.docs / "bai-viet"
+        return self.docs / ARTICLES.rstrip("/")
 
     def portal(self) -> PortalConfig:
         """The validated portal configuration; raises ContentErrors."""

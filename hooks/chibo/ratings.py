@@ -25,10 +25,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from .addresses import RATINGS
+from .cache import atomic_write
 from .text import format_number, format_tenths
 
-EVENT_DIR = "danh-gia"
-SUMMARY_PAGE = f"{EVENT_DIR}/"  # the site's page of figures
+EVENT_DIR = RATINGS.rstrip("/")  # the events are named after the page of figures
 LABELS = ("Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng")
 _EVENT = re.compile(rf"^/?{EVENT_DIR}/([1-5])/(.+)$")
 FIRST_WINDOW = timedelta(days=365)  # how far back a build with no kept snapshot looks
@@ -129,16 +130,13 @@ def load_ratings(path: Path) -> RatingsSnapshot:
 
 
 def save_ratings(path: Path, snapshot: RatingsSnapshot) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = {
         "version": _VERSION,
         "until": snapshot.until.isoformat() if snapshot.until else None,
         "counts": snapshot.counts,
         "pending": snapshot.pending,
     }
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-    temporary.replace(path)
+    atomic_write(path, json.dumps(data, ensure_ascii=False, sort_keys=True).encode())
 
 
 # -- read from the counter's API -------------------------------------------------------------

@@ -37,10 +37,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .addresses import SEARCH_INDEX
 from .articles import FRONT_MATTER, Article, plain_text
 from .text import fold, format_day, nfc
 
-INDEX_DIR = "tim-kiem/chi-muc"
+INDEX_DIR = SEARCH_INDEX
 # Records per results file: the twenty results of a query are spread over up to as many files,
 # so small files keep a query small; too small, and the build writes thousands of them.
 CHUNK = int(os.environ.get("CHIBO_SEARCH_CHUNK", "5"))

@@ -196,3 +196,14 @@ def test_body_key_follows_the_extensions_options() -> None:
     (first_key, first), (second_key, second) = bodies
     assert first_key != second_key
     assert "headerlink" not in first.html and 'class="headerlink"' in second.html
+
+
+def test_the_sites_own_folders_are_reserved_in_one_place() -> None:
+    from chibo import addresses
+    from chibo.config import RESERVED_SLUGS
+    from chibo.docs_files import RESERVED_TOP
+
+    assert RESERVED_SLUGS is addresses.RESERVED_SLUGS and RESERVED_TOP is addresses.RESERVED_TOP
+    for folder in (addresses.ARTICLES, addresses.ARCHIVE, addresses.TAGS, addresses.AUTHORS, addresses.SEARCH):
+        assert folder.rstrip("/") in RESERVED_SLUGS
+    assert {"danh-gia", "doc-nhieu", "trang", "assets", "admin"} <= RESERVED_SLUGS
