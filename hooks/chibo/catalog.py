@@ -150,7 +150,7 @@ def unpublished_files(
 class PhotoPlan:
     """Which photos the build turns into variants, and which originals stay off the site."""
 
-    shown: dict[str, bool]  # raster files shown as images -> whether a share image is wanted
+    displayed: dict[str, bool]  # raster files shown as images -> whether a share image is wanted
     linked: frozenset[str]  # raster originals linked on purpose: published cleaned of metadata
     withheld: frozenset[str]  # every raster original: none is published as it is
     users: dict[str, tuple[str, int]]  # a shown photo -> (file, line) showing it, for problems

@@ -38,7 +38,7 @@ def check_project(project: Project) -> Report:
         return report
     docs = project.docs
     files = {p.relative_to(docs).as_posix(): p for p in docs.rglob("*") if p.is_file() or p.is_symlink()}
-    refusals = refused(str(docs), files, project.theme_dirs(), portal.verbatim_files, project.shown(docs))
+    refusals = refused(str(docs), files, project.theme_dirs(), portal.verbatim_files, project.display_path(docs))
     errors += refusals.values()
     files = {src: path for src, path in files.items() if src not in refusals}
     articles: dict[str, Article] = {}
@@ -46,7 +46,7 @@ def check_project(project: Project) -> Report:
         if is_raster(src) and (why := needs_shrinking(path)):
             report.warnings.append(
                 ContentError(
-                    f"{project.shown(docs)}/{src}",
+                    f"{project.display_path(docs)}/{src}",
                     1,
                     f"cảnh báo: ảnh gốc {why}; hãy chạy chibo shrink để thu nhỏ (còn khoảng 0,3–0,6 MB, "
                     "bỏ vị trí GPS) trước khi đưa vào kho, để kho không phình to.",
@@ -55,17 +55,17 @@ def check_project(project: Project) -> Report:
         if not src.endswith(_DOC_SUFFIXES):
             continue
         raw = path.read_bytes()
-        shown = f"{project.shown(docs)}/{src}"
-        report.warnings += _sanitised(shown, raw, project)
+        where = f"{project.display_path(docs)}/{src}"
+        report.warnings += _sanitised(where, raw, project)
         if src.startswith(ARTICLES_DIR):
-            result = read_article(src, raw, portal, display_root=project.shown(docs))
+            result = read_article(src, raw, portal, display_root=project.display_path(docs))
             if isinstance(result, list):
                 errors += result
             else:
                 articles[src] = result
-        errors += _text_problems(shown, src, raw, files, report.warnings)
+        errors += _text_problems(where, src, raw, files, report.warnings)
     # drafts and scheduled articles are checked like the others
-    catalog = build_catalog(articles, now_in_vietnam(), set(files), project.shown(docs), check_held_back=True)
+    catalog = build_catalog(articles, now_in_vietnam(), set(files), project.display_path(docs), check_held_back=True)
     errors += catalog.errors + catalog.far_future
     report.problems = sorted(set(errors))
     report.warnings.sort()
@@ -78,7 +78,7 @@ _MAY_BE_UNSAFE = re.compile(
 )
 
 
-def _sanitised(shown: str, raw: bytes, project: Project) -> list[ContentError]:
+def _sanitised(where: str, raw: bytes, project: Project) -> list[ContentError]:
     """What the build's sanitiser will drop from this page, as warnings (the page stays safe)."""
     text = raw.decode("utf-8-sig", "replace")
     if not _MAY_BE_UNSAFE.search(text):
@@ -92,11 +92,11 @@ def _sanitised(shown: str, raw: bytes, project: Project) -> list[ContentError]:
     except Exception:  # noqa: BLE001 - an extension the build may not load either: the build says so
         return []
     _, removed = sanitise(html)
-    return [ContentError(shown, line, f"cảnh báo: {message}") for line, message in located(text, removed)]
+    return [ContentError(where, line, f"cảnh báo: {message}") for line, message in located(text, removed)]
 
 
 def _text_problems(
-    shown: str, src: str, raw: bytes, files: dict[str, Path], warnings: list[ContentError]
+    where: str, src: str, raw: bytes, files: dict[str, Path], warnings: list[ContentError]
 ) -> list[ContentError]:
     try:
         text = raw.decode("utf-8-sig")
@@ -111,7 +111,7 @@ def _text_problems(
         if not unicodedata.is_normalized("NFC", line):
             problems.append(
                 ContentError(
-                    shown,
+                    where,
                     number,
                     "chữ ở dòng này gõ ở dạng tổ hợp (NFD): trang vẫn hiển thị đúng, "
                     "nhưng nên gõ lại bằng bộ gõ Unicode dựng sẵn (ví dụ Unikey) để tìm kiếm và so sánh chính xác",
@@ -123,7 +123,7 @@ def _text_problems(
             if not alt.strip():
                 warnings.append(
                     ContentError(
-                        shown,
+                        where,
                         number,
                         f'cảnh báo: ảnh "{target}" chưa có mô tả; hãy viết mô tả ngắn trong ngoặc vuông, '
                         f"ví dụ ![Đồng chí Bí thư phát biểu]({target}), để người khiếm thị dùng trình đọc "
@@ -132,7 +132,7 @@ def _text_problems(
                 )
         for target in MARKDOWN_LINK.findall(line):
             if (problem := _link_problem(src, target, files)) is not None:
-                problems.append(ContentError(shown, number, problem))
+                problems.append(ContentError(where, number, problem))
     return problems
 
 

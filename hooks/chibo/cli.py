@@ -174,7 +174,8 @@ def _new(project: Project, portal: PortalConfig, args: argparse.Namespace) -> in
     target = project.articles / f"{moment:%Y}" / f"{slug}.md"
     if target.exists():
         print(
-            f"Lỗi: đã có tệp {project.shown(target)}; không ghi đè. Hãy sửa tệp đó hoặc đổi tiêu đề.", file=sys.stderr
+            f"Lỗi: đã có tệp {project.display_path(target)}; không ghi đè. Hãy sửa tệp đó hoặc đổi tiêu đề.",
+            file=sys.stderr,
         )
         return 1
     given = {
@@ -190,7 +191,7 @@ def _new(project: Project, portal: PortalConfig, args: argparse.Namespace) -> in
         f.write(
             f'---\n{front}---\n\n{PLACEHOLDER} Đề mục: dòng bắt đầu bằng "## "; danh sách: dòng bắt đầu bằng "- ".\n'
         )
-    print(project.shown(target))
+    print(project.display_path(target))
     return 0
 
 
@@ -277,12 +278,12 @@ def _shrink(project: Project, paths: list[Path]) -> int:
         try:
             smaller = shrink(file.read_bytes())
         except (ImageProblem, OSError) as exc:
-            print(f"{project.shown(file)}: bỏ qua, {exc}", file=sys.stderr)
+            print(f"{project.display_path(file)}: bỏ qua, {exc}", file=sys.stderr)
             failed += 1
             continue
         atomic_write(file, smaller)
         changed += 1
-        print(f"{project.shown(file)}: {before / 1e6:.1f} MB → {len(smaller) / 1e6:.2f} MB ({why})")
+        print(f"{project.display_path(file)}: {before / 1e6:.1f} MB → {len(smaller) / 1e6:.2f} MB ({why})")
     print(f"Đã thu nhỏ {changed} ảnh." if changed else "Không có ảnh nào cần thu nhỏ.", file=sys.stderr)
     return 1 if failed else 0
 
@@ -318,7 +319,7 @@ def _import(project: Project, portal: PortalConfig, args: argparse.Namespace) ->
             failed += 1
             print(f"{page}: bỏ qua — {outcome.skipped}", file=sys.stderr)
             continue
-        print(project.shown(outcome.written))
+        print(project.display_path(outcome.written))
         for problem in outcome.problems:
             print(f"{page}: {problem}", file=sys.stderr)
     return 1 if failed else 0

@@ -13,7 +13,7 @@ from .bodies import Body
 from .feeds import absolute, news_article_jsonld
 from .listings import Listing
 from .outputs import fingerprint
-from .photos import PhotoOutput, Shown, share_alt
+from .photos import PhotoOutput, ShownPhoto, share_alt
 from .plan import SitePlan
 from .ratings import Figures
 from .shell import fix_markup
@@ -47,7 +47,7 @@ class SiteFacts:
     key: str
 
 
-def shown(article: Article, featured: Mapping[str, Shown]) -> tuple[object, ...]:
+def card_view(article: Article, featured: Mapping[str, ShownPhoto]) -> tuple[object, ...]:
     """An article as other pages show it (cards, related lists, pagers)."""
     return (
         article.url,
@@ -60,9 +60,9 @@ def shown(article: Article, featured: Mapping[str, Shown]) -> tuple[object, ...]
     )
 
 
-def shown_keys(plan: SitePlan, featured: Mapping[str, Shown]) -> dict[str, str]:
+def card_keys(plan: SitePlan, featured: Mapping[str, ShownPhoto]) -> dict[str, str]:
     """Each published article's `shown`, as a short key: made once per build."""
-    return {src: fingerprint(shown(a, featured)) for src, a in plan.catalog.published.items()}
+    return {src: fingerprint(card_view(a, featured)) for src, a in plan.catalog.published.items()}
 
 
 def article_key(
@@ -97,7 +97,7 @@ def article_parts(
     toc: Any,
     plan: SitePlan,
     photos: PhotoOutput,
-    featured: Mapping[str, Shown],
+    featured: Mapping[str, ShownPhoto],
     site: SiteFacts,
     render: Any,
     rating: Figures | None = None,

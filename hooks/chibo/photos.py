@@ -39,8 +39,8 @@ def make_photos(
 ) -> PhotoOutput:
     """`users`: a photo -> (article or page, line) that shows it, to name in a problem."""
     # article -> its featured photo (two articles may share one): its crop is their share image
-    featured = {src: image for src in catalog.published if (image := catalog.images.get(src)) in plan.shown}
-    jobs: list[tuple[str, str, str]] = [("photo", path, "") for path in sorted(plan.shown)]
+    featured = {src: image for src in catalog.published if (image := catalog.images.get(src)) in plan.displayed}
+    jobs: list[tuple[str, str, str]] = [("photo", path, "") for path in sorted(plan.displayed)]
     jobs += [("original", path, "") for path in sorted(plan.linked)]
     jobs += [("card", a.src_path, a.title) for a in catalog.published.values() if a.src_path not in featured]
     jobs.append(("card", "", site_name))
@@ -56,7 +56,7 @@ def make_photos(
                 try:
                     if kind == "photo":
                         read = functools.partial(_read, file)
-                        out.append((job, process(path, read, store, plan.shown[path], known.get(path, ""))))
+                        out.append((job, process(path, read, store, plan.displayed[path], known.get(path, ""))))
                     else:
                         out.append((job, clean_original(path, _read(file), store)))
                 except ImageProblem as problem:
@@ -67,7 +67,7 @@ def make_photos(
         return out
 
     output = PhotoOutput()
-    known = git_content_ids(docs_dir, set(plan.shown))
+    known = git_content_ids(docs_dir, set(plan.displayed))
     for part in run_forked(work, jobs, workers):
         for (kind, path, _), result in part:
             if kind == "card":
@@ -129,7 +129,7 @@ def share_alt(article: Article) -> str:
 
 
 @dataclass(frozen=True)
-class Shown:
+class ShownPhoto:
     """A featured image as pages show it: a processed photo's variants, or the file (SVG,
     GIF) or web address as written."""
 
@@ -170,15 +170,15 @@ def addressed_at(output: PhotoOutput, public_url: str) -> PhotoOutput:
     return PhotoOutput(pictures, shares, url(output.site_share), output.files, output.originals, output.problems)
 
 
-def featured_images(catalog: Catalog, photos: PhotoOutput) -> dict[str, Shown]:
+def featured_images(catalog: Catalog, photos: PhotoOutput) -> dict[str, ShownPhoto]:
     """Each published article's featured image, as pages show it."""
     shown = {}
     for src, image in catalog.images.items():
         picture = photos.pictures.get(image)
         if picture is None:
-            shown[src] = Shown(image)
+            shown[src] = ShownPhoto(image)
         else:
             default = picture.default
             variants = tuple((v.path, v.width) for v in picture.variants)
-            shown[src] = Shown(default.path, variants, default.width, default.height)
+            shown[src] = ShownPhoto(default.path, variants, default.width, default.height)
     return shown

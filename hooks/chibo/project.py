@@ -65,7 +65,7 @@ class Project:
             pass
         return dirs
 
-    def shown(self, path: Path) -> str:
+    def display_path(self, path: Path) -> str:
         """A path as the editor sees it, relative to the project."""
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()

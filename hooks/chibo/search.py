@@ -148,7 +148,17 @@ def words_file(meta: dict, word_key: str) -> str:
     return f"{meta['version']}/w{max(0, bisect.bisect_right(firsts, _order(word_key)) - 1)}.json"
 
 
-def build_index(
+# The format of the index, named once: meta.json carries these names, and the search page
+# (search.js) and the tests' reader find each list by its name, never by a number of their own.
+FORMAT = 2
+# a word's lists, in this order: records with it in the headline, tags or author (as differences),
+# its place in each such headline (one character: "0" first, "-" not there), records with it
+# elsewhere, records whose body repeats it
+POSTING = ("strong", "places", "other", "often")
+RESULT = ("url", "title", "day", "summary", "text")  # a result's fields, in the r*.json files
+
+
+def index_files(
     records: Iterable[SearchRecord], categories: list[str], chunk: int = CHUNK, words_bytes: int = WORDS_FILE_BYTES
 ) -> dict[str, str]:
     """The index's files, path (relative to INDEX_DIR) -> JSON text."""
@@ -184,16 +194,7 @@ def build_index(
     size = 0
     for word_key in sorted(postings, key=_order):
         variants = postings[word_key]
-        entry = (
-            _json(word_key)
-            + ":"
-            + _json(
-                {
-                    word: [_deltas(p.strong), "".join(p.position), _deltas(p.other), _deltas(p.often)]
-                    for word, p in sorted(variants.items())
-                }
-            )
-        )
+        entry = _json(word_key) + ":" + _json({word: _posting_fields(p) for word, p in sorted(variants.items())})
         if entries and size + len(entry) > words_bytes:
             out[f"w{len(first_keys) - 1}.json"] = "{" + ",".join(entries) + "}"
             entries, size = [], 0
@@ -204,11 +205,14 @@ def build_index(
     if entries:
         out[f"w{len(first_keys) - 1}.json"] = "{" + ",".join(entries) + "}"
     for n in range(0, len(ordered), chunk):
-        out[f"r{n // chunk}.json"] = _json([_shown(r) for r in ordered[n : n + chunk]])
+        out[f"r{n // chunk}.json"] = _json([_result_fields(r) for r in ordered[n : n + chunk]])
     years = sorted({r.published.year for r in ordered if r.published}, reverse=True)
     year_index = {year: chr(48 + i) for i, year in enumerate(years)}
     version = hashlib.sha1("".join(out[name] for name in sorted(out)).encode()).hexdigest()[:12]
     meta = {
+        "format": FORMAT,
+        "posting": list(POSTING),
+        "result": list(RESULT),
         "version": version,
         "records": len(ordered),
         "chunk": chunk,
@@ -226,7 +230,17 @@ def build_index(
     return files_out
 
 
-def _shown(record: SearchRecord) -> list[str]:
+def _posting_fields(posting: _Posting) -> list[object]:
+    fields: dict[str, object] = {
+        "strong": _deltas(posting.strong),
+        "places": "".join(posting.position),
+        "other": _deltas(posting.other),
+        "often": _deltas(posting.often),
+    }
+    return [fields[name] for name in POSTING]
+
+
+def _result_fields(record: SearchRecord) -> list[str]:
     """A result as the search page shows it: link, headline, date (formatted here, in the indexing
     process: the pages do not wait for this), summary, and the text the excerpt is cut from. The
     summary is left out when it is the text's beginning (the page then cuts that itself)."""
@@ -234,7 +248,8 @@ def _shown(record: SearchRecord) -> list[str]:
     if record.text.startswith(summary.removesuffix(" …")):
         summary = ""
     day = format_day(record.published, record.with_time) if record.published else ""
-    return [record.url, record.title, day, summary, record.text]
+    fields = {"url": record.url, "title": record.title, "day": day, "summary": summary, "text": record.text}
+    return [fields[name] for name in RESULT]
 
 
 def _json(value: object) -> str:
@@ -246,7 +261,7 @@ def make_index(records: Iterable[SearchRecord], categories: list[str]) -> tuple[
     took. Never raises: it runs in a forked process beside the pages."""
     started = time.perf_counter()
     try:
-        files: dict[str, str] | str = build_index(records, categories)
+        files: dict[str, str] | str = index_files(records, categories)
     except (OSError, ValueError) as exc:
         files = str(exc)
     return not isinstance(files, str), files, time.perf_counter() - started

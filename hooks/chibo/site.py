@@ -37,8 +37,8 @@ from .errors import ContentError, ContentErrors
 from .feeds import absolute
 from .most_read import MostRead, fetch_most_read, load_most_read, save_most_read
 from .outputs import Output, PartsCache, fingerprint
-from .pages import SiteFacts, shown_keys
-from .photos import PhotoOutput, Shown, addressed_at, featured_images, make_photos
+from .pages import SiteFacts, card_keys
+from .photos import PhotoOutput, ShownPhoto, addressed_at, featured_images, make_photos
 from .plan import SitePlan, SourceFile, make_plan
 from .preview_index import PreviewIndex
 from .ratings import RatingsSnapshot, load_ratings, save_ratings, update_ratings
@@ -93,7 +93,7 @@ class Portal:
         self.output = Output()
         self.plan: SitePlan | None = None
         self.photos = PhotoOutput()
-        self.featured: dict[str, Shown] = {}
+        self.featured: dict[str, ShownPhoto] = {}
         self.errors: list[ContentError] = []
         self.served = ""  # a preview's served folder (MkDocs writes into its STAGING)
         self.search: Callable[[], tuple[bool, dict[str, str] | str, float]] | None = None
@@ -340,7 +340,7 @@ class Portal:
             output,
             self.audience,
         )
-        job.shown = shown_keys(self.plan, self.featured)
+        job.card_keys = card_keys(self.plan, self.featured)
         report = write_pages(job, self.workers())
         for src_path in sorted(report.unresolved):
             for link in report.unresolved[src_path]:

@@ -20,7 +20,7 @@ from .bodies import BodyConverter
 from .feeds import FEED_SIZE, absolute, rss, sitemap
 from .outputs import Output, PartsCache, Written, fingerprint
 from .pages import PageStub, SiteFacts, article_key, article_parts, listing_key, listing_slots
-from .photos import PhotoOutput, Shown
+from .photos import PhotoOutput, ShownPhoto
 from .plan import SitePlan
 from .sanitise import located
 from .shell import Shell
@@ -41,7 +41,7 @@ class Job:
 
     plan: SitePlan
     photos: PhotoOutput
-    featured: Mapping[str, Shown]
+    featured: Mapping[str, ShownPhoto]
     site: SiteFacts
     templates: Templates
     bodies: BodyConverter
@@ -49,7 +49,7 @@ class Job:
     parts: PartsCache
     output: Output
     audience: Audience | None = None  # readers' figures (None: no counter)
-    shown: Mapping[str, str] = field(default_factory=dict)  # article -> key of how other pages show it
+    card_keys: Mapping[str, str] = field(default_factory=dict)  # article -> key of how other pages show it
 
 
 @dataclass
@@ -81,7 +81,7 @@ def write_articles(job: Job, paths: list[str]) -> Report:
         eager = src_path not in job.featured
         body_key = job.bodies.key(src_path, article.content_hash, article.links + article.images, article.url, eager)
         rating = job.audience.figures.get(article.url) if job.audience is not None else None
-        key = article_key(article, body_key, job.plan, job.photos, job.shown, job.site, rating)
+        key = article_key(article, body_key, job.plan, job.photos, job.card_keys, job.site, rating)
         report.keys.add(key)
         page_key = fingerprint(shell_id, key)
         if output.fresh(article.dest_path, page_key):
@@ -126,7 +126,7 @@ def write_listings(job: Job, urls: list[str]) -> Report:
             shell, base = job.templates.shell(depth, False)
             shells[depth] = (shell, base, _shell_id(shell))
         shell, base, shell_id = shells[depth]
-        key = listing_key(listing, job.shown, job.site)
+        key = listing_key(listing, job.card_keys, job.site)
         report.keys.add(key)
         page_key = fingerprint(shell_id, key)
         path = f"{url}index.html"
@@ -175,7 +175,7 @@ def write_feeds(job: Job, site_description: str, categories: list[Any]) -> None:
             path,
             title,
             description,
-            [(job.shown[a.src_path], a.author, shares.get(a.src_path)) for a in items],
+            [(job.card_keys[a.src_path], a.author, shares.get(a.src_path)) for a in items],
         )
         if not output.fresh(path, key):
             output.write(path, rss(site.site_url, title, link, path, description, items, shares), key)

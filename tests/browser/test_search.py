@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from urllib.parse import quote_plus
 
 import pytest
-from chibo.search import SearchRecord, build_index, key, page_record, words_file
+from chibo.search import SearchRecord, index_files, key, page_record, words_file
 from support import MODEL_URL, article, index_meta, make_site, served
 
 ARTICLES = {
@@ -70,7 +70,7 @@ def test_index_files_words_under_their_folded_keys() -> None:
         for slug, title, text, year, c in articles
     ]
     records.append(page_record("gioi-thieu/", "# Giới thiệu\n\n**Đảng bộ** cơ sở"))
-    files = build_index(records, ["A", "B"], chunk=2)
+    files = index_files(records, ["A", "B"], chunk=2)
     meta = json.loads(files["meta.json"])
     assert meta["records"] == 3 and meta["category_of"] == "01-"  # newest first, pages last
     words = {}
@@ -116,7 +116,7 @@ def test_words_files_are_cut_in_key_order() -> None:
     """Each words file holds a run of keys; meta.json lists the first key of each, which is how the
     search page finds a word's file and the files of the words that begin with what was typed."""
     text = " ".join(f"từ{n:03d}" for n in range(300))
-    files = build_index([SearchRecord("a/", "Tiêu đề", text, "")], [], words_bytes=400)
+    files = index_files([SearchRecord("a/", "Tiêu đề", text, "")], [], words_bytes=400)
     meta = json.loads(files["meta.json"])
     firsts = meta["words"]
     assert len(firsts) > 10 and firsts == sorted(firsts)

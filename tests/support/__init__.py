@@ -252,9 +252,8 @@ def served_records(base: str, word: str, timeout: float = 30) -> list[int]:
         time.sleep(0.1)
     if not posting:
         return []
-    # [headline, tags or author; places in the headline; elsewhere; often in the body], as differences
-    strong, _, other, often = posting
-    return sorted(record for deltas in (strong, other, often) for record in _ids(deltas))
+    lists = dict(zip(meta["posting"], posting, strict=True))  # the index names its lists (search.POSTING)
+    return sorted(record for name in ("strong", "other", "often") for record in _ids(lists[name]))
 
 
 def _ids(deltas: list[int]) -> list[int]:

@@ -207,3 +207,16 @@ def test_the_sites_own_folders_are_reserved_in_one_place() -> None:
     for folder in (addresses.ARTICLES, addresses.ARCHIVE, addresses.TAGS, addresses.AUTHORS, addresses.SEARCH):
         assert folder.rstrip("/") in RESERVED_SLUGS
     assert {"danh-gia", "doc-nhieu", "trang", "assets", "admin"} <= RESERVED_SLUGS
+
+
+def test_the_search_index_names_its_format_in_meta() -> None:
+    import json
+
+    from chibo.search import FORMAT, POSTING, RESULT, SearchRecord, index_files
+
+    files = index_files([SearchRecord("a/", "Nghị quyết", "đảng viên học tập", "")], [])
+    meta = json.loads(files["meta.json"])
+    assert meta["format"] == FORMAT and meta["posting"] == list(POSTING) and meta["result"] == list(RESULT)
+    words = json.loads(next(text for name, text in files.items() if "/w" in name))
+    lists = dict(zip(meta["posting"], words["nghi"]["nghị"], strict=True))  # filed lower-case
+    assert lists["strong"] == [0] and lists["places"] == "0"

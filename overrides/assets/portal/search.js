@@ -121,6 +121,13 @@
     return Promise.all(out);
   }
 
+  // An array of the index as an object, by the names meta.json gives its positions.
+  function named(names, values) {
+    var out = {};
+    for (var i = 0; i < names.length; i++) { out[names[i]] = values[i]; }
+    return out;
+  }
+
   // The records that have a term, in arrays indexed by record (fast at 10,000 records): w the
   // weight (0: not there), x whether typed diacritics matched, p the place in the headline.
   function hitsOf(m, term, alone) {
@@ -149,22 +156,21 @@
           var variants = file[k];
           Object.keys(variants).forEach(function (written) {
             var exact = typedMarks && (whole ? written === term.word : written.lastIndexOf(term.word, 0) === 0) ? 1 : 0;
-            // [ids with it in the headline, tags or author (as differences), its place in each
-            // headline as one character ("0" first, "-" not in the headline), ids with it elsewhere,
-            // ids with it elsewhere and often in the body]
-            var posting = variants[written], id = 0, i;
-            for (i = 0; i < posting[0].length; i++) {
-              id += posting[0][i];
-              add(id, 3 + bonus, exact, posting[1].charCodeAt(i) - 48);
+            // the lists as meta.json names them (chibo/search.py: POSTING)
+            var posting = named(m.posting, variants[written]), id = 0, i;
+            var strong = posting.strong || [], places = posting.places || "";
+            for (i = 0; i < strong.length; i++) {
+              id += strong[i];
+              add(id, 3 + bonus, exact, places.charCodeAt(i) - 48);
             }
             id = 0;
-            for (i = 0; i < posting[2].length; i++) {
-              id += posting[2][i];
+            for (i = 0; posting.other && i < posting.other.length; i++) {
+              id += posting.other[i];
               add(id, 1 + bonus, exact, -1);
             }
             id = 0;
-            for (i = 0; posting[3] && i < posting[3].length; i++) {
-              id += posting[3][i];
+            for (i = 0; posting.often && i < posting.often.length; i++) {
+              id += posting.often[i];
               add(id, 1.5 + bonus, exact, -1);
             }
           });
@@ -205,9 +211,9 @@
 
   function record(m, id) {
     return getJSON(m.version + "/r" + Math.floor(id / m.chunk) + ".json").then(function (chunk) {
-      var row = chunk[id % m.chunk];
+      var row = named(m.result, chunk[id % m.chunk]);  // chibo/search.py: RESULT
       var c = m.category_of.charCodeAt(id) - 48;
-      return { url: row[0], title: row[1], date: row[2], summary: row[3], text: row[4] || "", category: m.categories[c] || "" };
+      return { url: row.url, title: row.title, date: row.day, summary: row.summary, text: row.text || "", category: m.categories[c] || "" };
     });
   }
 
