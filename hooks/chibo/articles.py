@@ -17,66 +17,20 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
-from frontmatter.default_handlers import YAMLHandler
-
 from .addresses import ARTICLES
 from .cache import atomic_write
 from .config import Category, PortalConfig
 from .errors import ContentError
-from .limits import body_problems, size_problem, tags_problem
+from .fields import parse_fields
 from .links import image_targets, link_targets
-from .model import BOOLEAN_FIELDS
-from .ratings import Figures, carried_over
-from .text import TIMEZONE, clean_text, slugify
+from .model import ARTICLE_FIELDS
+from .ratings import Figures
+from .source import FRONT_MATTER, Source, read_source
+from .text import clean_text, slugify
 
 ARTICLES_DIR = ARTICLES
-DATE_FORMATS = "2023-11-30, 2023-11-30 08:30, 30/11/2023 hoặc 30/11/2023 08:30"
 # What `chibo new` puts in the body; left in place it would be published as the summary.
 PLACEHOLDER = "Viết nội dung bài ở đây."
-
-
-# libyaml's loader when present: front matter is read for every article on every build.
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """SafeLoader that leaves dates as written, so that one parser reads them all
-    (and '2025-13-45' becomes our message, not a Python ValueError)."""
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
-
-
-class _AliasRefused(yaml.YAMLError):
-    """Front matter that uses a YAML alias (*name)."""
-
-    def __init__(self, mark: Any) -> None:
-        super().__init__("alias")
-        self.problem_mark = mark
-
-
-class _NoAliasLoader(yaml.SafeLoader):
-    """The pure-Python SafeLoader that refuses aliases: nested aliases expand without bound
-    (a few hundred bytes become millions of characters), and an article never needs one."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            raise _AliasRefused(self.peek_event().start_mark)
-        return super().compose_node(parent, index)
-
-
-_NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
-
-
-class _Handler(YAMLHandler):
-    def load(self, fm: str, **kwargs: object) -> Any:
-        # An alias starts with "*": only then is the slower, alias-refusing loader needed.
-        loader = _NoAliasLoader if "*" in fm else _Loader
-        return yaml.load(fm, Loader=loader)  # noqa: S506 - SafeLoader subclasses
-
-
-FRONT_MATTER = _Handler()
 
 
 @dataclass(frozen=True)
@@ -117,35 +71,6 @@ class Article:
 
     def is_published(self, now: datetime) -> bool:
         return not self.draft and self.date <= now
-
-
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
-_VN = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2})[:hg](\d{2}))?")
-
-
-def parse_date(value: Any) -> tuple[datetime, bool] | None:
-    """A Vietnamese-time datetime and whether a time was given; None if impossible."""
-    text = str(value).strip()
-    if m := _ISO.fullmatch(text):
-        year, month, day, hour, minute, second = m.groups()
-    elif m := _VN.fullmatch(text):
-        day, month, year, hour, minute = m.groups()
-        second = None
-    else:
-        return None
-    try:
-        parsed = datetime(
-            int(year),
-            int(month),
-            int(day),
-            int(hour or 0),
-            int(minute or 0),
-            int(second or 0),
-            tzinfo=TIMEZONE,
-        )
-    except ValueError:
-        return None
-    return parsed, hour is not None
 
 
 _MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")
@@ -227,195 +152,90 @@ def plain_text(body: str) -> str:
     return " ".join(text.split())
 
 
-def _field_lines(front: str, first_line: int) -> dict[str, int]:
-    """Line in the file of each top-level field; `front` starts on `first_line`."""
-    lines: dict[str, int] = {}
-    for number, line in enumerate(front.split("\n"), start=first_line):
-        if m := re.match(r"([A-Za-z_]+)\s*:", line):
-            lines.setdefault(m.group(1), number)
-    return lines
-
-
-def _bool(value: Any) -> bool | None:
-    return value if isinstance(value, bool) else None
-
-
 def read_article(
     src_path: str, raw: bytes, config: PortalConfig, display_root: str = "docs"
 ) -> Article | list[ContentError]:
     """Parse one article; return it, or every problem found in it."""
-    shown = f"{display_root}/{src_path}" if display_root else src_path
-    errors: list[ContentError] = []
+    source = read_source(f"{display_root}/{src_path}" if display_root else src_path, raw)
+    if isinstance(source, list):
+        return source
+    values, problems = parse_fields(source.meta, ARTICLE_FIELDS, config)
+    errors = [ContentError(source.where, source.line_of(name), message) for name, message in problems]
+    title, title_from_h1 = _headline(values["title"], source.body)
+    slug = values["slug"] if values["slug"] is not None else slugify(title)
+    errors += [
+        ContentError(source.where, line, message) for line, message in _article_rules(source, values, title, slug)
+    ]
+    if errors:
+        return sorted(errors)  # in the file's order
+    return _article(src_path, raw, source, values, title, title_from_h1, slug)
 
-    def problem(line: int, message: str) -> None:
-        errors.append(ContentError(shown, line, message))
 
-    if (too_big := size_problem(raw)) is not None:
-        return [ContentError(shown, 1, too_big)]
-    try:
-        text = clean_text(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        return [ContentError(shown, 1, "tệp không phải văn bản UTF-8; hãy lưu lại tệp với bảng mã UTF-8")]
-    text = text.replace("\r\n", "\n")
-    if costly := body_problems(text):  # before Python-Markdown or any pattern spends time on it
-        return [ContentError(shown, text.count("\n", 0, at) + 1, message) for at, message in costly]
-
-    meta: dict[str, Any] = {}
-    front, body = "", text
-    first_line = 1  # of the front matter text, which starts at the end of the "---" line
-    if FRONT_MATTER.detect(text):
-        opening = FRONT_MATTER.FM_BOUNDARY.match(text)
-        first_line = text.count("\n", 0, opening.end()) + 1 if opening else 1
-        try:
-            front, body = FRONT_MATTER.split(text)
-        except ValueError:
-            return [ContentError(shown, 1, 'phần đầu (front matter) mở bằng "---" nhưng không có dòng "---" đóng lại')]
-        try:
-            loaded = FRONT_MATTER.load(front)
-        except _AliasRefused as exc:
-            return [
-                ContentError(
-                    shown,
-                    exc.problem_mark.line + first_line,
-                    "phần đầu (front matter) dùng tham chiếu YAML (dấu * trước một tên, ví dụ *a); cổng không nhận "
-                    "tham chiếu. Hãy viết thẳng giá trị; giá trị bắt đầu bằng dấu * thì đặt trong ngoặc kép, "
-                    'ví dụ title: "*Quan trọng* thông báo".',
-                )
-            ]
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + first_line if mark else 1
-            reason = getattr(exc, "problem", None) or str(exc)
-            return [
-                ContentError(
-                    shown,
-                    line,
-                    f"phần đầu (front matter) không đọc được ({reason}). Mỗi dòng phải có dạng "
-                    '"tên: giá trị"; tiêu đề có dấu hai chấm thì đặt trong ngoặc kép, ví dụ '
-                    'title: "Thông báo: lịch họp".',
-                )
-            ]
-        if loaded is not None and not isinstance(loaded, dict):
-            return [ContentError(shown, 2, 'phần đầu (front matter) phải gồm các dòng "tên: giá trị"')]
-        meta = loaded or {}
-    lines = _field_lines(front, first_line)
-
-    def line_of(name: str) -> int:
-        return lines.get(name, 1)
-
-    body = body.lstrip("\n")
-    title = clean_text(str(meta["title"])).strip() if meta.get("title") is not None else ""
-    title_from_h1 = False
+def _headline(title: str, body: str) -> tuple[str, bool]:
+    """The title, or the body's first line when it is "# Tiêu đề" and no title is written."""
     if not title and (m := re.match(r"#\s+(.+?)\s*#*\s*(?:\n|$)", body)):
-        title, title_from_h1 = m.group(1).strip(), True
+        return m.group(1).strip(), True
+    return title, False
+
+
+def _article_rules(source: Source, values: dict[str, Any], title: str, slug: str) -> list[tuple[int, str]]:
+    """What an article needs beyond each field on its own: (line, message)."""
+    out = []
     if not title:
-        problem(
-            1,
-            'thiếu trường "title" (tiêu đề). Hãy thêm dòng title: Tiêu đề bài viết '
-            'vào phần đầu, hoặc bắt đầu nội dung bằng dòng "# Tiêu đề bài viết".',
+        out.append(
+            (
+                1,
+                'thiếu trường "title" (tiêu đề). Hãy thêm dòng title: Tiêu đề bài viết '
+                'vào phần đầu, hoặc bắt đầu nội dung bằng dòng "# Tiêu đề bài viết".',
+            )
         )
+    elif not slug and values["slug"] is None:
+        out.append(
+            (1, "tiêu đề không có chữ hay số nào để tạo đường dẫn; hãy thêm trường slug, ví dụ slug: bai-viet-moi")
+        )
+    if PLACEHOLDER in source.body and not values["draft"]:
+        out.append(
+            (
+                source.text.count("\n", 0, source.text.index(PLACEHOLDER)) + 1,
+                f'nội dung bài vẫn là dòng mẫu "{PLACEHOLDER}" do lệnh chibo new tạo ra; '
+                "hãy thay dòng này bằng nội dung thật của bài (hoặc đặt draft: true nếu bài chưa xong).",
+            )
+        )
+    return out
 
-    date_value = meta.get("date")
-    parsed = None
-    if date_value is None or str(date_value).strip() == "":
-        problem(
-            line_of("date"),
-            f'thiếu trường "date" (ngày đăng). Hãy viết ví dụ date: 2023-11-30 (các dạng được nhận: {DATE_FORMATS}).',
-        )
-    elif (parsed := parse_date(date_value)) is None:
-        problem(
-            line_of("date"),
-            f'trường "date": "{date_value}" không phải ngày có thật. Hãy viết theo một trong các dạng {DATE_FORMATS}.',
-        )
 
-    category_value = meta.get("category")
-    category = config.find_category(str(category_value)) if category_value is not None else None
-    if category_value is None or not str(category_value).strip():
-        problem(
-            line_of("category"), f'thiếu trường "category" (chuyên mục). Hãy viết một trong: {config.category_names}.'
-        )
-    elif category is None:
-        problem(
-            line_of("category"),
-            f'trường "category": "{category_value}" không phải chuyên mục đã khai báo. Hãy viết một trong: {config.category_names}.',
-        )
-
-    tags_value = meta.get("tags") or []
-    if isinstance(tags_value, str):
-        tags_value = [t for t in tags_value.split(",")]
-    if not isinstance(tags_value, list):
-        problem(line_of("tags"), 'trường "tags" phải là danh sách, ví dụ tags: [sinh hoạt chi bộ, học tập]')
-        tags_value = []
-    tags = tuple(dict.fromkeys(clean_text(str(t)).strip() for t in tags_value if str(t).strip()))
-    if (too_many := tags_problem(len(tags))) is not None:
-        problem(line_of("tags"), too_many)
-
-    flags: dict[str, bool] = {}
-    for name in BOOLEAN_FIELDS:
-        value = meta.get(name, False)
-        if _bool(value) is None:
-            problem(line_of(name), f'trường "{name}": hãy viết true hoặc false, không phải "{value}"')
-        flags[name] = bool(value) if _bool(value) is not None else False
-
-    slug_value = meta.get("slug")
-    slug = slugify(str(slug_value)) if slug_value is not None else slugify(title)
-    if slug_value is not None and not slug:
-        problem(
-            line_of("slug"),
-            f'trường "slug": "{slug_value}" không tạo được đường dẫn; hãy dùng chữ và số, ví dụ slug: hoi-nghi-chi-bo',
-        )
-    elif title and not slug:
-        problem(1, "tiêu đề không có chữ hay số nào để tạo đường dẫn; hãy thêm trường slug, ví dụ slug: bai-viet-moi")
-
-    old_rating = carried_over(meta["rating"]) if meta.get("rating") is not None else None
-    if meta.get("rating") is not None and old_rating is None:
-        problem(
-            line_of("rating"),
-            'trường "rating" phải có dạng rating: {sum: 43, count: 10} (tổng số sao và số lượt, mỗi lượt 1 đến 5 sao)',
-        )
-    old_hits = meta.get("hits", 0)
-    if not isinstance(old_hits, int) or isinstance(old_hits, bool) or old_hits < 0:
-        problem(line_of("hits"), f'trường "hits": cần một số nguyên không âm, không phải "{old_hits}"')
-        old_hits = 0
-
-    if PLACEHOLDER in body and not flags["draft"]:
-        line = text.count("\n", 0, text.index(PLACEHOLDER)) + 1
-        problem(
-            line,
-            f'nội dung bài vẫn là dòng mẫu "{PLACEHOLDER}" do lệnh chibo new tạo ra; '
-            "hãy thay dòng này bằng nội dung thật của bài (hoặc đặt draft: true nếu bài chưa xong).",
-        )
-    if errors or parsed is None or category is None:
-        return errors
-    summary_value = meta.get("summary")
+def _article(
+    src_path: str, raw: bytes, source: Source, values: dict[str, Any], title: str, title_from_h1: bool, slug: str
+) -> Article:
+    body = source.body
     # what follows the headline when the body's first line is the headline
     prose = body.split("\n", 1)[1] if title_from_h1 and "\n" in body else ("" if title_from_h1 else body)
-    summary = clean_text(str(summary_value)).strip() if summary_value else first_paragraph(prose)
+    date, has_time = values["date"]
     return Article(
         src_path=src_path,
         title=title,
-        date=parsed[0],
-        has_time=parsed[1],
-        category=category,
+        date=date,
+        has_time=has_time,
+        category=values["category"],
         slug=slug,
-        summary=summary,
-        author=clean_text(str(meta.get("author") or "")).strip(),
-        image=str(meta.get("image") or "").strip(),
-        image_caption=clean_text(str(meta.get("image_caption") or "")).strip(),
-        image_alt=clean_text(str(meta.get("image_alt") or meta.get("image_caption") or "")).strip() or title,
-        tags=tags,
-        draft=flags["draft"],
-        pin=flags["pin"],
+        summary=values["summary"] or first_paragraph(prose),
+        author=values["author"],
+        image=values["image"],
+        image_caption=values["image_caption"],
+        image_alt=values["image_alt"] or values["image_caption"] or title,
+        tags=values["tags"],
+        draft=values["draft"],
+        pin=values["pin"],
         title_from_h1=title_from_h1,
-        image_line=line_of("image"),
-        date_line=line_of("date"),
-        scheduled=flags["scheduled"],
+        image_line=source.line_of("image"),
+        date_line=source.line_of("date"),
+        scheduled=values["scheduled"],
         text=plain_text(prose),
         links=link_targets(body),
         images=image_targets(body),
         content_hash=hashlib.sha1(raw).hexdigest(),
-        old_rating=old_rating,
-        old_hits=old_hits,
+        old_rating=values["rating"],
+        old_hits=values["hits"],
     )
 
 

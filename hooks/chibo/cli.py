@@ -12,13 +12,14 @@ from typing import NoReturn
 
 import yaml
 
-from .articles import PLACEHOLDER, parse_date
+from .articles import PLACEHOLDER
 from .cache import atomic_write, cache_dir
 from .catalog import now_in_vietnam
 from .check import check_project
 from .config import PortalConfig
 from .counter import diagnose
 from .errors import ContentError, ContentErrors
+from .fields import parse_date
 from .images import ImageProblem, is_raster, needs_shrinking, shrink
 from .importer import import_page, pages_in
 from .model import FIELDS, NEW_ARTICLE_FIELDS

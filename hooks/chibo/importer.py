@@ -23,8 +23,8 @@ from bs4 import BeautifulSoup
 from markdownify import MarkdownConverter
 from PIL import Image
 
-from .articles import parse_date
 from .config import PortalConfig
+from .fields import parse_date
 from .text import nfc, slugify
 
 # "Ngôi sao không hiệu lực" / "Ngôi sao hiệu lực": the rating widget's text, in any repetition.

@@ -21,6 +21,7 @@ class Field:
     default: Any = ""  # what `chibo new` writes
     in_editor: bool = True  # offered in the web editor's form
     hint: str = ""  # the web editor's help, where it differs from the manual's meaning
+    kind: str = "text"  # how the reader parses it (fields.PARSERS): text, path, date, category, tags, …
 
 
 ARTICLE_FIELDS: tuple[Field, ...] = (
@@ -32,6 +33,7 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
         "datetime",
         "có",
         hint="Giờ Việt Nam. Ngày giờ ở tương lai: bài tự lên trang vào đúng lúc đó.",
+        kind="date",
     ),
     Field(
         "category",
@@ -40,6 +42,7 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
         "select",
         "có",
         hint="Chuyên mục mới được thêm trong mkdocs.yml (mục extra: portal: categories:).",
+        kind="category",
     ),
     Field("author", "Tác giả", 'hiện thành dòng "Bài viết: …" cuối bài, có trang riêng `/tac-gia/…/`', "string"),
     Field(
@@ -54,6 +57,7 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
         "ảnh đại diện, đường dẫn tính từ thư mục của bài hoặc từ `docs/` (`/images/anh.jpg`); hiện ở đầu bài",
         "image",
         hint="Ảnh được thu nhỏ còn tối đa 2.000 điểm ảnh mỗi chiều khi tải lên; vị trí GPS của điện thoại bị xoá.",
+        kind="path",
     ),
     Field("image_caption", "Chú thích ảnh", "chú thích hiện dưới ảnh đại diện", "string"),
     Field(
@@ -62,9 +66,9 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
         "mô tả ảnh đại diện cho trình đọc màn hình; mặc định là chú thích, hoặc tiêu đề",
         "string",
     ),
-    Field("tags", "Thẻ", "danh sách thẻ, mỗi thẻ có trang `/the/…/`", "list", default=[]),
-    Field("draft", "Bản nháp", "`true`: bản nháp, không bao giờ được đăng", "boolean", default=False),
-    Field("pin", "Ghim lên đầu", "`true`: luôn nằm ở đầu trang chủ", "boolean", default=False),
+    Field("tags", "Thẻ", "danh sách thẻ, mỗi thẻ có trang `/the/…/`", "list", default=[], kind="tags"),
+    Field("draft", "Bản nháp", "`true`: bản nháp, không bao giờ được đăng", "boolean", default=False, kind="boolean"),
+    Field("pin", "Ghim lên đầu", "`true`: luôn nằm ở đầu trang chủ", "boolean", default=False, kind="boolean"),
     Field(
         "scheduled",
         "Hẹn giờ xa",
@@ -72,6 +76,7 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
         "boolean",
         default=False,
         in_editor=False,
+        kind="boolean",
     ),
     Field(
         "rating",
@@ -79,6 +84,7 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
         "số lượt đánh giá mang từ trang cũ, `{sum: 43, count: 10}` (tổng số sao, số lượt); cộng vào số liệu mới",
         "object",
         in_editor=False,
+        kind="rating",
     ),
     Field(
         "hits",
@@ -86,6 +92,7 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
         'số lượt xem của bài trên trang cũ (số nguyên); dùng cho danh sách "Đọc nhiều" từ trước tới nay',
         "number",
         in_editor=False,
+        kind="count",
     ),
     Field(
         "slug",
@@ -93,11 +100,12 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
         "đường dẫn của bài; mặc định lấy từ tiêu đề, bỏ dấu (`đ` → `d`)",
         "string",
         in_editor=False,
+        kind="slug",
     ),
 )
 
 FIELDS = {f.name: f for f in ARTICLE_FIELDS}
-BOOLEAN_FIELDS = tuple(f.name for f in ARTICLE_FIELDS if f.widget == "boolean")
+BOOLEAN_FIELDS = tuple(f.name for f in ARTICLE_FIELDS if f.kind == "boolean")
 # What `chibo new` writes, in this order (optional switches that are rarely used are left out).
 NEW_ARTICLE_FIELDS = ("title", "date", "category", "author", "summary", "image", "tags", "draft", "pin")
 

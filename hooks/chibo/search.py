@@ -38,7 +38,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .addresses import SEARCH_INDEX
-from .articles import FRONT_MATTER, Article, plain_text
+from .articles import Article, plain_text
+from .source import FRONT_MATTER
 from .text import fold, format_day, nfc
 
 INDEX_DIR = SEARCH_INDEX

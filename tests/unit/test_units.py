@@ -6,8 +6,9 @@ import unicodedata
 from datetime import datetime, timedelta
 
 import pytest
-from chibo.articles import first_paragraph, parse_date, read_article
+from chibo.articles import first_paragraph, read_article
 from chibo.config import load_portal_config
+from chibo.fields import parse_date
 from chibo.listings import pager_window, paginate
 from chibo.text import TIMEZONE, fold, format_number, slugify
 from support import MODEL_ARTICLE
