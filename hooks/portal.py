@@ -23,6 +23,7 @@ from chibo.csp import policy
 from chibo.docs_files import refused
 from chibo.errors import ContentError, ContentErrors
 from chibo.feeds import absolute
+from chibo.options import read_options
 from chibo.pages import PageStub, listing_slots
 from chibo.plan import SourceFile
 from chibo.sanitise import located, sanitise
@@ -236,7 +237,7 @@ def on_env(env: Any, config: Any, files: Files) -> Any:
     _cards.clear()
     env.bytecode_cache = portal.template_cache(os.path.dirname(config.config_file_path))
     _mkdocs["env"] = env
-    portal.start_search(_settings(config), os.environ.get("CHIBO_NO_SEARCH", "") not in ("1", "true", "yes"))
+    portal.start_search(_settings(config), read_options().search)
     return env
 
 

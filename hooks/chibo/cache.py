@@ -7,10 +7,12 @@ import os
 import subprocess
 from pathlib import Path
 
+from .options import read_options
+
 
 def cache_dir(project_root: str | Path) -> Path:
     """`.cache/chibo/` in the project; CHIBO_CACHE_DIR names another folder."""
-    return Path(os.environ.get("CHIBO_CACHE_DIR") or Path(project_root) / ".cache" / "chibo")
+    return Path(read_options().cache_dir or Path(project_root) / ".cache" / "chibo")
 
 
 def tracked_cache_files(project_root: str | Path) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import posixpath
 from collections.abc import Container
 from dataclasses import dataclass, field
@@ -12,16 +11,13 @@ from .articles import Article
 from .errors import ContentError
 from .images import is_raster
 from .links import candidates
+from .options import read_options
 from .text import TIMEZONE
 
 
 def now_in_vietnam() -> datetime:
-    """The build's "now"; CHIBO_NOW (ISO 8601) fixes it, for tests and for previewing a schedule."""
-    fixed = os.environ.get("CHIBO_NOW", "").strip()
-    if fixed:
-        moment = datetime.fromisoformat(fixed)
-        return (moment if moment.tzinfo else moment.replace(tzinfo=TIMEZONE)).astimezone(TIMEZONE)
-    return datetime.now(TIMEZONE)
+    """The build's "now"; CHIBO_NOW (options.py) fixes it, for tests and for previewing a schedule."""
+    return read_options().now or datetime.now(TIMEZONE)
 
 
 @dataclass

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import html
-import os
 import secrets
 import sys
 from pathlib import Path
@@ -23,6 +22,7 @@ from .fields import parse_date
 from .images import ImageProblem, is_raster, needs_shrinking, shrink
 from .importer import import_page, pages_in
 from .model import FIELDS, NEW_ARTICLE_FIELDS
+from .options import read_options
 from .project import NotAProject, Project, find_project
 from .storage import read_manifest, upload
 from .text import nfc, slugify
@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "upload":
         return _upload(project, portal, args.dry_run)
     if args.command == "counter":
-        ok, lines = diagnose(portal.counter, os.environ.get("GOATCOUNTER_TOKEN", "").strip(), now_in_vietnam())
+        ok, lines = diagnose(portal.counter, read_options().counter_token, now_in_vietnam())
         print("\n".join(lines))
         return 0 if ok else 1
     if args.date and parse_date(args.date) is None:
@@ -237,7 +237,7 @@ def show_log(path: Path, failed: bool) -> int:
     print(f"::stop-commands::{pause}")
     print(text, end="" if text.endswith("\n") or not text else "\n")
     print(f"::{pause}::")
-    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    summary = read_options().step_summary
     if failed and summary:
         shown = "\n".join(line for line in text.splitlines() if not line.startswith("INFO"))
         with open(summary, "a", encoding="utf-8") as f:
@@ -253,7 +253,7 @@ def _report_to_github(problems: list[ContentError]) -> None:
             f"::error file={workflow_value(problem.path, True)},line={problem.line},title=Lỗi nội dung::"
             f"{workflow_value(problem.message)}"
         )
-    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    summary = read_options().step_summary
     if not summary:
         return
     if problems:

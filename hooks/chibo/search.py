@@ -29,7 +29,6 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
-import os
 import re
 import time
 from collections import Counter
@@ -39,15 +38,16 @@ from datetime import datetime
 
 from .addresses import SEARCH_INDEX
 from .articles import Article, plain_text
+from .options import read_options
 from .source import FRONT_MATTER
 from .text import fold, format_day, nfc
 
 INDEX_DIR = SEARCH_INDEX
 # Records per results file: the twenty results of a query are spread over up to as many files,
 # so small files keep a query small; too small, and the build writes thousands of them.
-CHUNK = int(os.environ.get("CHIBO_SEARCH_CHUNK", "5"))
+CHUNK = read_options().search_chunk
 # Size of a words file (bytes of JSON before compression, about a third of that sent gzipped).
-WORDS_FILE_BYTES = int(os.environ.get("CHIBO_SEARCH_WORDS_BYTES", "48000"))
+WORDS_FILE_BYTES = read_options().search_words_bytes
 # Times a word must be in a body to count as what the article is about (it then ranks a little
 # above the articles that mention it less).
 OFTEN = 3

@@ -36,6 +36,7 @@ from .counter import Snapshot, fetch_snapshot, hits_reader, load_snapshot, save_
 from .errors import ContentError, ContentErrors
 from .feeds import absolute
 from .most_read import MostRead, fetch_most_read, load_most_read, save_most_read
+from .options import read_options
 from .outputs import Output, PartsCache, fingerprint
 from .pages import SiteFacts, card_keys
 from .photos import PhotoOutput, ShownPhoto, addressed_at, featured_images, make_photos
@@ -111,7 +112,7 @@ class Portal:
         overrides), one in a preview, where the caches must live in the server's process."""
         if self.command != "build":
             return 1
-        return int(os.environ.get("CHIBO_WORKERS") or min(os.cpu_count() or 1, 4))
+        return read_options().workers or min(os.cpu_count() or 1, 4)
 
     # -- configure ---------------------------------------------------------------------------
 
@@ -146,7 +147,7 @@ class Portal:
         if portal is None or portal.counter is None:
             return None
         saved = cache_dir(project_root) / "counter.json"
-        token = os.environ.get("GOATCOUNTER_TOKEN", "").strip()
+        token = read_options().counter_token
         if token:
             snapshot, reason = fetch_snapshot(portal.counter, token, now_in_vietnam())
             if snapshot is not None:
@@ -167,7 +168,7 @@ class Portal:
             return None, None
         folder = cache_dir(project_root)
         ratings, most_read = load_ratings(folder / "ratings.json"), load_most_read(folder / "most-read.json")
-        token = os.environ.get("GOATCOUNTER_TOKEN", "").strip()
+        token = read_options().counter_token
         if not token or self.snapshot is None or self.snapshot.taken < now_in_vietnam() - timedelta(minutes=5):
             return ratings, most_read  # no token, or the counter did not answer just now
         page = hits_reader(portal.counter, token)
@@ -398,7 +399,7 @@ class Portal:
         """/admin/: the web editor's page and its configuration, from mkdocs.yml and the content model."""
         assert self.config is not None
         version, pages, script_integrity = admin
-        repo = os.environ.get("GITHUB_REPOSITORY", "")
+        repo = read_options().repository
         folder = os.path.basename(settings.docs_dir.rstrip("/"))
         config = editor_config(self.config, settings.site_url, repo, pages, folder)
         write(f"{ADMIN_DIR}config.yml", editor_config_yaml(config))
