@@ -3,7 +3,8 @@
 No portal logic lives here, so a move to ProperDocs (which runs this file unchanged) or to
 another generator replaces only this mapping: MkDocs' files become the plan's `SourceFile`s,
 the plan's pages become MkDocs' files, and the theme is offered to the writers as `Templates`.
-The steps themselves are `chibo.site.Portal`'s (configure, read, plan, write).
+The steps themselves are `chibo.site.Session`'s (configure, read, plan, write); the theme's
+templates reach the writers through one adapter, `_Theme`.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from chibo.plan import SourceFile
 from chibo.sanitise import located, sanitise
 from chibo.search import INDEX_DIR
 from chibo.shell import Shell, fix_markup, slot
-from chibo.site import Settings, the_portal
+from chibo.site import Settings, the_session
 from chibo.text import clean_text, format_day, format_number, slugify, slugify_anchor
 from chibo.vendored import integrity, read_record
 from mkdocs.commands.build import get_context
@@ -49,8 +50,7 @@ for _name in ("chibo.counter", "chibo.content"):
         _shown_log.propagate = False
 content_log = logging.getLogger("chibo.content")
 
-portal = the_portal()
-_mkdocs: dict[str, Any] = {}  # this build's MkDocs objects the writers' templates need: files, nav, env
+session = the_session()
 
 
 def _fail(errors: list[ContentError]) -> None:
@@ -58,12 +58,12 @@ def _fail(errors: list[ContentError]) -> None:
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    portal.command = command
+    session.command = command
 
 
 def on_config(config: Any) -> Any:
     try:
-        settings = portal.configure(
+        settings = session.configure(
             config.extra, os.path.dirname(config.config_file_path), config.site_url or ""
         )  # the portal's own
     except ContentErrors as exc:
@@ -76,8 +76,8 @@ def on_config(config: Any) -> Any:
                 )
             ]
         )
-    if portal.preview:  # MkDocs empties its folder on every build: it gets one of its own
-        config.site_dir = portal.stage(config.site_dir)
+    if session.preview:  # MkDocs empties its folder on every build: it gets one of its own
+        config.site_dir = session.stage(config.site_dir)
     # Heading anchors use the portal's slug (Python-Markdown's default drops đ).
     if "toc" not in config.markdown_extensions:
         config.markdown_extensions.append("toc")
@@ -115,23 +115,52 @@ def _settings(config: Any) -> Settings:
 
 
 def on_files(files: Files, config: Any) -> Files:
-    assert portal.config is not None
+    portal_config = session.settings_read().config
     docs_dir = os.path.abspath(config.docs_dir)
-    from_docs = [f for f in files if f.src_dir and os.path.abspath(f.src_dir) == docs_dir]
-    refusals = refused(docs_dir, [f.src_uri for f in from_docs], list(config.theme.dirs), portal.config.verbatim_files)
-    if refusals:  # never published; named with the other problems
-        gone = {id(f) for f in from_docs if f.src_uri in refusals}
-        files = Files([f for f in files if id(f) not in gone])
-        for path in refusals:  # the theme's own file, which MkDocs left out for the editor's
-            theme = next((d for d in config.theme.dirs if os.path.isfile(os.path.join(d, path))), None)
-            if theme is not None:
-                files.append(File(path, theme, config.site_dir, config.use_directory_urls))
+    files, refusals = _without_refused(files, config, docs_dir, portal_config.verbatim_files)
     articles = {
         f.src_uri: f.abs_src_path or ""
         for f in files
         if f.src_uri.startswith(ARTICLES_DIR) and f.is_documentation_page()
     }
-    sources = {
+    named = [config.theme.get("logo"), config.theme.get("favicon"), *config.extra_css, *config.extra_javascript]
+    named += [portal_config.banner.logo, *(link.image for link in portal_config.links)]
+    settings = _settings(config)
+    build = session.plan_site(
+        _sources(files, articles, docs_dir),
+        session.read(articles, settings.project_root),
+        {str(getattr(name, "path", name)).lstrip("/") for name in named if name},
+        settings,
+        refusals.values(),
+    )
+    for warning in build.plan.warnings:  # a warning: --strict (publishing) refuses it
+        log.warning(str(warning))
+    if build.errors and not session.preview:
+        _fail(list(build.errors))
+    for error in build.errors:  # in a preview the server stays up and shows them on every page
+        log.error(str(error))
+    theme.files = _site_files(files, articles, config)
+    return theme.files
+
+
+def _without_refused(files: Files, config: Any, docs_dir: str, verbatim: tuple[str, ...]) -> tuple[Files, Any]:
+    """The files, less those of docs/ that may not be published (docs_files.py), and those refusals."""
+    from_docs = [f for f in files if f.src_dir and os.path.abspath(f.src_dir) == docs_dir]
+    refusals = refused(docs_dir, [f.src_uri for f in from_docs], list(config.theme.dirs), verbatim)
+    if not refusals:
+        return files, refusals
+    gone = {id(f) for f in from_docs if f.src_uri in refusals}
+    files = Files([f for f in files if id(f) not in gone])
+    for path in refusals:  # the theme's own file, which MkDocs left out for the editor's
+        folder = next((d for d in config.theme.dirs if os.path.isfile(os.path.join(d, path))), None)
+        if folder is not None:
+            files.append(File(path, folder, config.site_dir, config.use_directory_urls))
+    return files, refusals
+
+
+def _sources(files: Files, articles: dict[str, str], docs_dir: str) -> dict[str, SourceFile]:
+    """MkDocs' files as the plan sees them."""
+    return {
         f.src_uri: SourceFile(
             f.dest_uri,
             "" if f.src_uri in articles else f.url,  # an article's URL is the portal's: MkDocs' would stick
@@ -142,23 +171,12 @@ def on_files(files: Files, config: Any) -> Files:
         )
         for f in files
     }
-    named = [config.theme.get("logo"), config.theme.get("favicon"), *config.extra_css, *config.extra_javascript]
-    named += [portal.config.banner.logo, *(link.image for link in portal.config.links)]
-    settings = _settings(config)
-    plan = portal.plan_site(
-        sources,
-        portal.read(articles, settings.project_root),
-        {str(getattr(name, "path", name)).lstrip("/") for name in named if name},
-        settings,
-    )
-    for warning in plan.warnings:  # a warning: --strict (publishing) refuses it
-        log.warning(str(warning))
-    portal.errors = sorted([*portal.errors, *refusals.values()])
-    if portal.errors and not portal.preview:
-        _fail(portal.errors)
-    for error in portal.errors:  # in a preview the server stays up and shows them on every page
-        log.error(str(error))
 
+
+def _site_files(files: Files, articles: dict[str, str], config: Any) -> Files:
+    """What MkDocs publishes: the plan's generated pages in, withheld files and articles out."""
+    build = session.current()
+    plan = build.plan
     kept = []
     for file in files:
         if file.src_uri in plan.dropped:
@@ -166,7 +184,7 @@ def on_files(files: Files, config: Any) -> Files:
         article = plan.catalog.published.get(file.src_uri)
         if file.src_uri not in articles:
             kept.append(file)
-        elif article is not None and not portal.preview:
+        elif article is not None and not session.preview:
             # Written by the portal; kept (excluded from MkDocs' own rendering) so that links
             # from ordinary pages to an article resolve to its URL.
             file.dest_uri = article.dest_path
@@ -176,73 +194,87 @@ def on_files(files: Files, config: Any) -> Files:
         inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
         kept.append(File.generated(config, page.src_uri, content=page.content, inclusion=inclusion))
     # originals linked on purpose are files of the site (links to them resolve)
-    kept += [File.generated(config, path, abs_src_path=str(stored)) for path, stored in portal.photos.originals.items()]
-    _mkdocs["files"] = files = Files(kept)
-    return files
+    kept += [File.generated(config, path, abs_src_path=str(stored)) for path, stored in build.photos.originals.items()]
+    return Files(kept)
 
 
 def on_nav(nav: Any, config: Any, files: Files) -> Any:
-    _mkdocs["nav"] = nav
+    theme.nav = nav
     return nav
 
 
 _CARD_BASE = slot("base_url")  # stands for the page's base_url in a cached card
-_cards: dict[tuple[str, bool, bool, bool, int], str] = {}
 
 
-def _card(item: Any, base_url: str, images: bool, summary: bool, category: bool, level: int = 3) -> str:
-    """An article's card in a listing: rendered once per build and variant, then reused."""
-    key = (item.src_path, images, summary, category, level)
-    card = _cards.get(key)
-    if card is None:
-        card = (
-            _mkdocs["env"]
-            .get_template("partials/portal/card.html")
-            .render(
-                item=item,
-                base_url=_CARD_BASE,
-                show_images=images,
-                show_summary=summary,
-                show_category=category,
-                level=level,
+class _Theme:
+    """This build's MkDocs objects that the portal's templates need (files, nav, the template
+    environment), and the cards rendered once per build and variant."""
+
+    def __init__(self) -> None:
+        self.files: Files | None = None
+        self.nav: Any = None
+        self.env: Any = None
+        self.cards: dict[tuple[str, bool, bool, bool, int], str] = {}
+
+    def render(self, name: str, context: dict[str, Any]) -> str:
+        return str(self.env.get_template(name).render(context))
+
+    def card(self, item: Any, base_url: str, images: bool, summary: bool, category: bool, level: int = 3) -> str:
+        """An article's card in a listing: rendered once per build and variant, then reused."""
+        key = (item.src_path, images, summary, category, level)
+        card = self.cards.get(key)
+        if card is None:
+            card = self.render(
+                "partials/portal/card.html",
+                {
+                    "item": item,
+                    "base_url": _CARD_BASE,
+                    "show_images": images,
+                    "show_summary": summary,
+                    "show_category": category,
+                    "level": level,
+                },
             )
-        )
-        _cards[key] = card
-    return card.replace(_CARD_BASE, base_url)
+            self.cards[key] = card
+        return card.replace(_CARD_BASE, base_url)
+
+
+theme = _Theme()
 
 
 def on_env(env: Any, config: Any, files: Files) -> Any:
-    assert portal.plan is not None and portal.config is not None
+    build = session.current()
+    portal_config = build.config
     env.filters["ngay"] = format_day
     env.filters["so"] = format_number
     env.filters["slug"] = slugify
-    site_share = portal.photos.site_share
+    site_share = build.photos.site_share
     env.globals.update(
-        portal=portal.config,
-        portal_index=portal.plan.index,
-        portal_featured=portal.featured,
+        portal=portal_config,
+        portal_index=build.plan.index,
+        portal_featured=build.featured,
         body_sizes=BODY_SIZES,
         site_share=absolute(config.site_url, site_share) if site_share else "",
-        portal_logo=absolute(config.site_url, portal.config.banner.logo or "assets/portal/logo.png"),
-        content_errors=[str(e) for e in portal.errors],
-        counter_box=counter_box(portal.config.counter, portal.snapshot, now_in_vietnam())
-        if portal.config and portal.config.counter
+        portal_logo=absolute(config.site_url, portal_config.banner.logo or "assets/portal/logo.png"),
+        content_errors=[str(e) for e in build.errors],
+        counter_box=counter_box(portal_config.counter, build.snapshot, now_in_vietnam())
+        if portal_config.counter
         else None,
         counter_help=FORECAST_HELP,
-        portal_card=_card,
+        portal_card=theme.card,
         search_index=INDEX_DIR,
-        portal_csp="" if portal.preview else policy(portal.config),
-        portal_audience=portal.audience,
+        portal_csp="" if session.preview else policy(portal_config),
+        portal_audience=build.audience,
     )
-    _cards.clear()
-    env.bytecode_cache = portal.template_cache(os.path.dirname(config.config_file_path))
-    _mkdocs["env"] = env
-    portal.start_search(_settings(config), read_options().search)
+    theme.cards.clear()
+    env.bytecode_cache = session.template_cache(os.path.dirname(config.config_file_path))
+    theme.env = env
+    session.start_search(build, read_options().search)
     return env
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
-    assert portal.plan is not None
+    build = session.current()
     markdown = clean_text(markdown)  # decomposed keyboards' text must render as composed
     # Material prints front matter unescaped (the title as text, the description and the
     # author inside attributes): make every value text, never markup.
@@ -250,9 +282,9 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str
         if name == "template" or not isinstance(value, str):
             continue
         page.meta[name] = html.escape(clean_text(value))
-    listing = portal.plan.listings.get(page.file.src_uri[: -len("index.md")])
+    listing = build.plan.listings.get(page.file.src_uri[: -len("index.md")])
     if not page.file.generated_by:
-        markdown = page_images(markdown, page.file.src_uri, page.url, portal.photos.pictures)
+        markdown = page_images(markdown, page.file.src_uri, page.url, build.photos.pictures)
     if listing is not None and page.file.generated_by:
         page.meta["template"] = "slots.html"
         page.meta["title"] = html.escape(listing.title)
@@ -271,14 +303,14 @@ def on_page_content(html_text: str, page: Any, config: Any, files: Files) -> str
 
 
 def on_page_context(context: dict[str, Any], page: Any, config: Any, nav: Any) -> dict[str, Any]:
-    assert portal.plan is not None
-    listing = portal.plan.listings.get(page.url) if page.file.generated_by else None
+    plan = session.current().plan
+    listing = plan.listings.get(page.url) if page.file.generated_by else None
     if listing is not None:
-        context["slots"] = listing_slots(listing, dict(context), config.site_url, _render)
+        context["slots"] = listing_slots(listing, dict(context), config.site_url, theme.render)
         # rel=prev/next of a listing are its pages, not its neighbours in the menu
         page.previous_page = page.next_page = None
     if page.is_homepage:
-        context["home"] = portal.plan.home
+        context["home"] = plan.home
     return context
 
 
@@ -301,10 +333,6 @@ def on_post_template(output_content: str, template_name: str, config: Any) -> st
     return fix_markup(output_content) if template_name.endswith(".html") else output_content
 
 
-def _render(name: str, context: dict[str, Any]) -> str:
-    return _mkdocs["env"].get_template(name).render(context)
-
-
 class _Templates:
     """The theme as the writers need it: a page shell at a depth, a template, a table of contents."""
 
@@ -314,15 +342,15 @@ class _Templates:
     def shell(self, depth: int, article: bool) -> tuple[Shell, dict[str, Any]]:
         """The page template rendered once for pages `depth` folders deep, with slots for what differs."""
         stub = PageStub("_/" * depth, slot("title"), slot("description"), slot("canonical"))
-        context = get_context(_mkdocs["nav"], _mkdocs["files"], self.config, stub)  # type: ignore[arg-type]
+        context = get_context(theme.nav, theme.files, self.config, stub)  # type: ignore[arg-type]
         slots = {"head": slot("head"), "content": slot("content"), "toc": slot("toc"), "article": article}
         base = dict(context, features=self.config.theme.get("features") or [])
         # Material's partials expect the translations that base.html imports once per page.
-        base["lang"] = _mkdocs["env"].get_template("partials/language.html").make_module(base)
-        return Shell.parse(fix_markup(_render("slots.html", dict(context, slots=slots)))), base
+        base["lang"] = theme.env.get_template("partials/language.html").make_module(base)
+        return Shell.parse(fix_markup(theme.render("slots.html", dict(context, slots=slots)))), base
 
     def render(self, name: str, context: dict[str, Any]) -> str:
-        return _render(name, context)
+        return theme.render(name, context)
 
     def toc(self, tokens: list[Any]) -> Any:
         return get_toc(tokens)
@@ -335,7 +363,7 @@ def _admin(config: Any) -> tuple[str, list[tuple[str, str]], str] | None:
         record = read_record(os.path.join(folder, ADMIN_DIR))
         if record is not None:
             version = record["packages"]["@sveltia/cms"]["version"]  # type: ignore[index]
-            nav = _mkdocs.get("nav")
+            nav = theme.nav
             pages = [
                 (page.file.src_uri, page.title or page.file.name)
                 for page in (nav.pages if nav else [])
@@ -357,15 +385,15 @@ def on_serve(server: Any, config: Any, builder: Any) -> Any:
 
 
 def on_shutdown() -> None:
-    portal.preview_index.close()
+    session.preview_index.close()
 
 
 def on_post_build(config: Any) -> None:
     try:
-        result = portal.write(_settings(config), _Templates(config), _admin(config))
+        result = session.write(session.current(), _Templates(config), _admin(config))
     except RuntimeError as exc:
         raise PluginError(str(exc)) from None
-    log.debug(f"portal: {portal.read_count} articles read (the others unchanged since the last build)")
+    log.debug(f"portal: {session.read_count} articles read (the others unchanged since the last build)")
     log.debug(
         f"portal: {result.rendered} pages rendered, {result.written} files written, {result.removed} removed "
         f"in {result.seconds.get('all', 0):.2f} s"

@@ -1,9 +1,13 @@
 """The portal through one build, and what a preview (`mkdocs serve`) keeps between its builds.
 
-The steps, in order: `configure` (settings, counter figures), `read` (every article, in
-forked workers on a build, through the content-hash cache in a preview), `plan` (the site's
-plan and its photos), then `write` (pages, feeds, sitemap, search index, photos, the web
-editor's files). The hook file calls these from MkDocs' events; nothing here imports MkDocs.
+A `Session` lives as long as the process (a preview's whole life): the articles' read cache,
+the output, the preview's search worker, the served folder. Each build goes through its steps
+in order: `configure` (settings, counter figures: a `Configured`), `read` (every article, in
+forked workers on a build, through the content-hash cache in a preview), `plan_site` (the
+site's plan and its photos: one frozen `Build`, which every later step takes), then `write`
+(a list of named, timed steps: pages, feeds and sitemap, search index, photos, the web
+editor's files, finishing). The hook file calls these from MkDocs' events; nothing here
+imports MkDocs.
 
 In a preview MkDocs writes its own pages into a hidden staging folder, which `write` copies
 into the served folder file by file where they changed: the served folder is never emptied, an
@@ -19,7 +23,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -50,7 +54,10 @@ from .workers import run_forked, start_forked, working_on
 from .writers import Job, Templates, write_feeds, write_pages
 
 RATINGS_BUDGET = 3.0  # seconds a build may spend reading new ratings (the rest waits for the next build)
-STAGING = ".chibo-mkdocs"  # a preview's folder for MkDocs' own output (hidden: MkDocs never empties it)
+STAGING = ".chibo-mkdocs"
+Admin = tuple[
+    str, list[tuple[str, str]], str
+]  # the web editor's version, the pages it edits, its script's integrity  # a preview's folder for MkDocs' own output (hidden: MkDocs never empties it)
 counter_log = logging.getLogger("chibo.counter")
 # What the sanitiser dropped: said in the log, never a reason to stop publishing (the page is safe).
 content_log = logging.getLogger("chibo.content")
@@ -74,6 +81,32 @@ class Settings:
     theme_key: str = ""  # theme language and features
 
 
+@dataclass(frozen=True)
+class Configured:
+    """What a build knows once its settings are read: the portal's settings and the counter's
+    figures (read at most once per build)."""
+
+    config: PortalConfig
+    snapshot: Snapshot | None = None
+    ratings: RatingsSnapshot | None = None
+    most_read: MostRead | None = None
+
+
+@dataclass(frozen=True)
+class Build:
+    """One build, from the moment its plan exists: what every page of it shows. A build cannot
+    exist without its plan."""
+
+    config: PortalConfig
+    settings: Settings
+    plan: SitePlan
+    photos: PhotoOutput
+    featured: Mapping[str, ShownPhoto]
+    snapshot: Snapshot | None = None
+    audience: Audience | None = None  # without a counter: no rating, no "Đọc nhiều"
+    errors: tuple[ContentError, ...] = ()
+
+
 @dataclass
 class BuildResult:
     written: int = 0
@@ -82,20 +115,20 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-class Portal:
+class NoBuild(RuntimeError):
+    """A step asked for the build before its settings were read or its plan made."""
+
+
+class Session:
+    """What outlives a build: the command, the read cache, the output, the preview's search
+    worker and served folder; and the current build's `Configured` and `Build`."""
+
     def __init__(self) -> None:
         self.command = "build"
-        self.config: PortalConfig | None = None
-        self.snapshot: Snapshot | None = None
-        self.ratings: RatingsSnapshot | None = None
-        self.most_read: MostRead | None = None
-        self.audience: Audience | None = None  # without a counter: no rating, no "Đọc nhiều"
+        self.configured: Configured | None = None
+        self.build: Build | None = None
         self.reader = ArticleReader()
         self.output = Output()
-        self.plan: SitePlan | None = None
-        self.photos = PhotoOutput()
-        self.featured: dict[str, ShownPhoto] = {}
-        self.errors: list[ContentError] = []
         self.served = ""  # a preview's served folder (MkDocs writes into its STAGING)
         self.search: Callable[[], tuple[bool, dict[str, str] | str, float]] | None = None
         self.preview_index = PreviewIndex()
@@ -106,6 +139,17 @@ class Portal:
     @property
     def preview(self) -> bool:
         return self.command == "serve"
+
+    def settings_read(self) -> Configured:
+        if self.configured is None:
+            raise NoBuild("the portal's settings are read in on_config, before this step")
+        return self.configured
+
+    def current(self) -> Build:
+        """The build whose plan the last `plan_site` made."""
+        if self.build is None:
+            raise NoBuild("the site's plan is made in on_files, before this step")
+        return self.build
 
     def workers(self) -> int:
         """Processes for reading and writing: the machine's cores on a build (CHIBO_WORKERS
@@ -118,7 +162,8 @@ class Portal:
 
     def configure(self, extra: dict[str, Any], project_root: str, site_url: str = "") -> PortalConfig:
         """Raises ContentErrors for bad settings, or for cache files committed to the repository."""
-        self.config = load_portal_config(extra)
+        config = load_portal_config(extra)
+        self.build = None
         if not self.preview and (tracked := tracked_cache_files(project_root)):
             raise ContentErrors(
                 [
@@ -131,20 +176,20 @@ class Portal:
                     for name in tracked
                 ]
             )
-        self.snapshot = self._counter_snapshot(project_root)
-        self.ratings, self.most_read = self._audience(project_root, urlsplit(site_url).path or "/")
-        return self.config
+        snapshot = self._counter_snapshot(config, project_root)
+        ratings, most_read = self._audience(config, snapshot, project_root, urlsplit(site_url).path or "/")
+        self.configured = Configured(config, snapshot, ratings, most_read)
+        return config
 
     def stage(self, site_dir: str) -> str:
         """In a preview: the folder MkDocs should write into instead of the served one."""
         self.served = site_dir
         return os.path.join(site_dir, STAGING)
 
-    def _counter_snapshot(self, project_root: str) -> Snapshot | None:
+    def _counter_snapshot(self, portal: PortalConfig, project_root: str) -> Snapshot | None:
         """Exact figures written into the HTML: fetched when a token is given, else (or when the
         server fails) the last good ones an earlier build kept. Never fails the build."""
-        portal = self.config
-        if portal is None or portal.counter is None:
+        if portal.counter is None:
             return None
         saved = cache_dir(project_root) / "counter.json"
         token = read_options().counter_token
@@ -160,16 +205,17 @@ class Portal:
             )
         return load_snapshot(saved, portal.counter)
 
-    def _audience(self, project_root: str, prefix: str) -> tuple[RatingsSnapshot | None, MostRead | None]:
+    def _audience(
+        self, portal: PortalConfig, snapshot: Snapshot | None, project_root: str, prefix: str
+    ) -> tuple[RatingsSnapshot | None, MostRead | None]:
         """Ratings and "Đọc nhiều" from the counter's API, when a token is given and the counter
         answered; else (or when it fails) what an earlier build kept. Never fails the build."""
-        portal = self.config
-        if portal is None or portal.counter is None:
+        if portal.counter is None:
             return None, None
         folder = cache_dir(project_root)
         ratings, most_read = load_ratings(folder / "ratings.json"), load_most_read(folder / "most-read.json")
         token = read_options().counter_token
-        if not token or self.snapshot is None or self.snapshot.taken < now_in_vietnam() - timedelta(minutes=5):
+        if not token or snapshot is None or snapshot.taken < now_in_vietnam() - timedelta(minutes=5):
             return ratings, most_read  # no token, or the counter did not answer just now
         page = hits_reader(portal.counter, token)
         if problem := update_ratings(ratings, page, now_in_vietnam(), RATINGS_BUDGET):
@@ -191,8 +237,7 @@ class Portal:
         """Every article file (source path -> file on disk) read and validated. On a build the
         results an earlier build kept (`.cache/chibo/articles.pickle`) are used for the files
         whose content is unchanged, the others are read in forked workers."""
-        portal = self.config
-        assert portal is not None
+        portal = self.settings_read().config
         reader = self.reader
         workers = self.workers()
         kept = cache_dir(project_root) / "articles.pickle"
@@ -226,11 +271,17 @@ class Portal:
         return out
 
     def plan_site(
-        self, files: Mapping[str, SourceFile], read: Mapping[str, Any], named: set[str], settings: Settings
-    ) -> SitePlan:
-        """The plan and the photos; the problems (in Vietnamese) are in `self.errors`."""
-        assert self.config is not None
-        plan = make_plan(files, read, self.config, now_in_vietnam(), named)
+        self,
+        files: Mapping[str, SourceFile],
+        read: Mapping[str, Any],
+        named: set[str],
+        settings: Settings,
+        refused: Iterable[ContentError] = (),
+    ) -> Build:
+        """The build: its plan, its photos, and every problem (in Vietnamese), `refused` files included."""
+        configured = self.settings_read()
+        config = configured.config
+        plan = make_plan(files, read, config, now_in_vietnam(), named)
         store = cache_dir(settings.project_root) / "images"
         photos = make_photos(
             plan.photos,
@@ -241,33 +292,39 @@ class Portal:
             self.workers(),
             plan.photos.users,
         )
-        if self.config.storage is not None:  # pages point at the storage; `chibo upload` sends the files
-            photos = addressed_at(photos, self.config.storage.public_url)
-        self.plan, self.photos = plan, photos
-        self.featured = featured_images(plan.catalog, photos)
-        counter = self.config.counter
-        self.audience = (
+        if config.storage is not None:  # pages point at the storage; `chibo upload` sends the files
+            photos = addressed_at(photos, config.storage.public_url)
+        audience = (
             make_audience(
                 plan.catalog.published,
-                [c.name for c in self.config.categories],
-                self.ratings,
-                self.most_read,
-                counter.offset_date,
+                [c.name for c in config.categories],
+                configured.ratings,
+                configured.most_read,
+                config.counter.offset_date,
             )
-            if counter is not None
+            if config.counter is not None
             else None
         )
-        self.errors = sorted([*plan.errors, *photos.problems])
-        return plan
+        self.build = Build(
+            config=config,
+            settings=settings,
+            plan=plan,
+            photos=photos,
+            featured=featured_images(plan.catalog, photos),
+            snapshot=configured.snapshot,
+            audience=audience,
+            errors=tuple(sorted([*plan.errors, *photos.problems, *refused])),
+        )
+        return self.build
 
-    def start_search(self, settings: Settings, enabled: bool) -> None:
+    def start_search(self, build: Build, enabled: bool) -> None:
         """The index depends only on the plan: on a build it is made in a forked process while the
         pages are written; in a preview, in the background, written when ready (`PreviewIndex`)."""
         self.search = None
-        if not enabled or self.plan is None or self.config is None:
+        if not enabled:
             return
-        records = self.plan.search_records
-        categories = [c.name for c in self.config.categories]
+        records = build.plan.search_records
+        categories = [c.name for c in build.config.categories]
         if self.preview:
             if problem := self.preview_index.problem:
                 self.search = lambda: (False, problem, 0.0)
@@ -287,9 +344,10 @@ class Portal:
 
     # -- write -------------------------------------------------------------------------------
 
-    def site_facts(self, settings: Settings) -> SiteFacts:
-        assert self.config is not None
-        logo = absolute(settings.site_url, self.config.banner.logo or "assets/portal/logo.png")
+    @staticmethod
+    def site_facts(build: Build) -> SiteFacts:
+        settings = build.settings
+        logo = absolute(settings.site_url, build.config.banner.logo or "assets/portal/logo.png")
         # the templates by content, not by modification time: a fresh checkout (every publishing
         # run) gives every file a new one, and the cached parts would never be used
         templates = []
@@ -304,7 +362,7 @@ class Portal:
                         templates.append((number, os.path.relpath(path, folder), digest))
         key = fingerprint(
             sorted(templates),
-            self.config.cache_key,
+            build.config.cache_key,
             json.dumps(settings.extra, sort_keys=True, default=repr),
             settings.site_url,
             settings.site_name,
@@ -312,36 +370,54 @@ class Portal:
         )
         return SiteFacts(settings.site_url, settings.site_name, logo, key)
 
-    def write(
-        self, settings: Settings, templates: Templates, admin: tuple[str, list[tuple[str, str]], str] | None
-    ) -> BuildResult:
-        """Everything the portal writes; in a preview also MkDocs' own pages, from the staging
-        folder. `admin`: the web editor's vendored version and the pages it may edit."""
-        assert self.plan is not None and self.config is not None
+    def write(self, build: Build, templates: Templates, admin: Admin | None) -> BuildResult:
+        """Everything the portal writes, as named steps timed in the result; in a preview also
+        MkDocs' own pages, from the staging folder. `admin`: the web editor's vendored version,
+        the pages it may edit and its script's integrity (None: a theme without it)."""
         result = BuildResult()
         started = time.perf_counter()
-        root = self.served if self.preview else settings.site_dir
-        output = self.output
-        output.begin(root)
-        output.atomic = self.preview
-        site = self.site_facts(settings)
-        parts = PartsCache(cache_dir(settings.project_root))
+        root = self.served if self.preview else build.settings.site_dir
+        self.output.begin(root)
+        self.output.atomic = self.preview
+        job = self._job(build, templates)
+        steps: list[tuple[str, Callable[[], None]]] = [
+            ("pages", lambda: self._write_pages(job, result)),
+            ("feeds", lambda: write_feeds(job, build.settings.site_description, list(build.config.categories))),
+            ("search index", lambda: self._write_search(result)),
+            ("photos", lambda: self._publish_photos(build)),
+            ("admin", lambda: self._write_admin(build, admin) if admin is not None else None),
+            ("finish", lambda: self._finish(build, root, result)),
+        ]
+        for name, step in steps:
+            begun = time.perf_counter()
+            step()
+            result.seconds[name] = result.seconds.get(name, 0.0) + time.perf_counter() - begun
+        result.written = self.output.done.written
+        result.seconds["all"] = time.perf_counter() - started
+        self.last = result
+        return result
+
+    def _job(self, build: Build, templates: Templates) -> Job:
+        settings = build.settings
         bodies = BodyConverter(
-            self.plan.targets, settings.markdown_extensions, settings.mdx_configs, self.photos.pictures
+            build.plan.targets, settings.markdown_extensions, settings.mdx_configs, build.photos.pictures
         )
         job = Job(
-            self.plan,
-            self.photos,
-            self.featured,
-            site,
+            build.plan,
+            build.photos,
+            build.featured,
+            self.site_facts(build),
             templates,
             bodies,
             settings.docs_dir,
-            parts,
-            output,
-            self.audience,
+            PartsCache(cache_dir(settings.project_root)),
+            self.output,
+            build.audience,
         )
-        job.card_keys = card_keys(self.plan, self.featured)
+        job.card_keys = card_keys(build.plan, build.featured)
+        return job
+
+    def _write_pages(self, job: Job, result: BuildResult) -> None:
         report = write_pages(job, self.workers())
         for src_path in sorted(report.unresolved):
             for link in report.unresolved[src_path]:
@@ -352,60 +428,55 @@ class Portal:
         # a preview drops unused parts now and then, not on every save (it adds a row or two a save)
         self._unpruned += report.rendered
         if not self.preview or self._unpruned > 2000:
-            parts.keep_only(report.keys)
+            job.parts.keep_only(report.keys)
             self._unpruned = 0
         result.rendered = report.rendered
-        result.seconds["pages"] = time.perf_counter() - started
 
-        write_feeds(job, settings.site_description, list(self.config.categories))
-        if self.search is not None:
-            ok, files, seconds = self.search()
-            if not ok:
-                raise RuntimeError(f"Không tạo được chỉ mục tìm kiếm:\n{files}")
-            assert isinstance(files, dict)
-            for name, text in files.items():
-                output.write(f"{INDEX_DIR}/{name}", text)
-            result.seconds["search"] = seconds
-        if self.config.storage is None:
-            for path, stored in self.photos.files.items():
-                output.link(path, stored)
+    def _write_search(self, result: BuildResult) -> None:
+        if self.search is None:
+            return
+        ok, files, seconds = self.search()
+        if not ok:
+            raise RuntimeError(f"Không tạo được chỉ mục tìm kiếm:\n{files}")
+        assert isinstance(files, dict)
+        for name, text in files.items():
+            self.output.write(f"{INDEX_DIR}/{name}", text)
+        result.seconds["search"] = seconds  # in its own process, beside the pages
+
+    def _publish_photos(self, build: Build) -> None:
+        if build.config.storage is None:
+            for path, stored in build.photos.files.items():
+                self.output.link(path, stored)
         else:
-            write_manifest(cache_dir(settings.project_root), self.photos.files)
-        if admin is not None:
-            self._write_admin(settings, admin, output.write)
+            write_manifest(cache_dir(build.settings.project_root), build.photos.files)
+
+    def _finish(self, build: Build, root: str, result: BuildResult) -> None:
         if self.preview:
-            self._sync_staging(output)
-            result.removed = output.finish(prune=True)
-        else:
-            output.finish(prune=False)
-            # MkDocs' own compressed copy lists pages without our dates: drop it rather than disagree
-            gz = os.path.join(root, "sitemap.xml.gz")
-            if os.path.exists(gz):
-                os.remove(gz)
-        if not self.preview and (changed := tampered(root, settings.theme_dirs)):
+            self._sync_staging(self.output)
+            result.removed = self.output.finish(prune=True)
+            return
+        self.output.finish(prune=False)
+        # MkDocs' own compressed copy lists pages without our dates: drop it rather than disagree
+        gz = os.path.join(root, "sitemap.xml.gz")
+        if os.path.exists(gz):
+            os.remove(gz)
+        if changed := tampered(root, build.settings.theme_dirs):
             raise RuntimeError(
                 "Tệp của bên thứ ba trong trang đã xây dựng khác với bản đã kiểm (VENDORED.json): "
                 + ", ".join(changed)
                 + ". Hãy lấy lại các tệp này từ kho mã nguồn của cổng."
             )
-        result.written = output.done.written
-        result.seconds["all"] = time.perf_counter() - started
-        self.last = result
-        return result
 
-    def _write_admin(
-        self, settings: Settings, admin: tuple[str, list[tuple[str, str]], str], write: Callable[[str, str], None]
-    ) -> None:
+    def _write_admin(self, build: Build, admin: Admin) -> None:
         """/admin/: the web editor's page and its configuration, from mkdocs.yml and the content model."""
-        assert self.config is not None
+        settings = build.settings
         version, pages, script_integrity = admin
-        repo = read_options().repository
         folder = os.path.basename(settings.docs_dir.rstrip("/"))
-        config = editor_config(self.config, settings.site_url, repo, pages, folder)
-        write(f"{ADMIN_DIR}config.yml", editor_config_yaml(config))
-        write(
+        config = editor_config(build.config, settings.site_url, read_options().repository, pages, folder)
+        self.output.write(f"{ADMIN_DIR}config.yml", editor_config_yaml(config))
+        self.output.write(
             f"{ADMIN_DIR}index.html",
-            admin_page(settings.site_name, version, self.config.editor.auth_url, script_integrity),
+            admin_page(settings.site_name, version, build.config.editor.auth_url, script_integrity),
         )
 
     def _sync_staging(self, output: Output) -> None:
@@ -424,10 +495,10 @@ class Portal:
                     output.write(path, f.read())
 
 
-_PORTAL = Portal()
+_SESSION = Session()
 
 
-def the_portal() -> Portal:
-    """The one Portal of this process. MkDocs executes the hook file anew for every build of a
+def the_session() -> Session:
+    """The one Session of this process. MkDocs executes the hook file anew for every build of a
     preview, so what must outlive a build (the command, the caches) cannot live there."""
-    return _PORTAL
+    return _SESSION
