@@ -147,20 +147,19 @@ def pages_and_budgets(noisy: bool = False) -> None:
     config = photo_site(root, noisy=noisy)
     seconds = build(config, {"CHIBO_CACHE_DIR": str(root / "cache")})
     print(f"cold build, 60 phone photos: {seconds:.1f} s in all; {seconds / 60 * 1000:.0f} ms a photo (2 workers)")
-    with tempfile.TemporaryDirectory() as out:
-        with serve_gzipped(root / "site") as base:
-            article_images, article_all = transfer(base + ARTICLE, scroll=True)
-            home_images, home_all = transfer(base, scroll=False)
-            print(
-                f"article with 6 photos, scrolled to the end: images {article_images / 1e6:.2f} MB, all {article_all / 1e6:.2f} MB"
-            )
-            print(
-                f"home page with 10 such articles, first load: images {home_images / 1e6:.2f} MB, all {home_all / 1e6:.2f} MB"
-            )
-            print("| page | performance | accessibility | best practices | SEO |")
-            print("| --- | ---: | ---: | ---: | ---: |")
-            for name, path in (("home, 10 photo articles", ""), ("article, 6 photos", ARTICLE)):
-                print(f"| {name} | " + " | ".join(map(str, scores(base + path, Path(out)))) + " |")
+    with tempfile.TemporaryDirectory() as out, serve_gzipped(root / "site") as base:
+        article_images, article_all = transfer(base + ARTICLE, scroll=True)
+        home_images, home_all = transfer(base, scroll=False)
+        print(
+            f"article with 6 photos, scrolled to the end: images {article_images / 1e6:.2f} MB, all {article_all / 1e6:.2f} MB"
+        )
+        print(
+            f"home page with 10 such articles, first load: images {home_images / 1e6:.2f} MB, all {home_all / 1e6:.2f} MB"
+        )
+        print("| page | performance | accessibility | best practices | SEO |")
+        print("| --- | ---: | ---: | ---: | ---: |")
+        for name, path in (("home, 10 photo articles", ""), ("article, 6 photos", ARTICLE)):
+            print(f"| {name} | " + " | ".join(map(str, scores(base + path, Path(out)))) + " |")
 
 
 def build_budget(n: int) -> None:

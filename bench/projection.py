@@ -33,7 +33,7 @@ def main() -> None:
     if not site.is_dir():
         raise SystemExit("run python bench/photos.py first")
     articles = sorted(docs.glob("bai-viet/2025/anh-*.md"))
-    photos = [p for p in docs.rglob("*.jpg")]
+    photos = list(docs.rglob("*.jpg"))
     published = sum(p.stat().st_size for p in site.rglob("*") if p.is_file() and p.suffix in (".avif", ".webp", ".jpg"))
     pages = sum(p.stat().st_size for p in site.glob("bai-viet/2025/*/*/index.html"))
     per_article_site = (published + pages) / len(articles)

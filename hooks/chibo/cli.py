@@ -7,7 +7,7 @@ import html
 import secrets
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import yaml
 
@@ -90,6 +90,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="THƯ_MỤC",
         help='thư mục bản sao trang cũ, nơi tìm ảnh có đường dẫn "/images/…"',
     )
+    _site_commands(commands)
+    return parser
+
+
+def _site_commands(commands: Any) -> None:
+    """The commands about the site rather than one article: counter, shrink, upload, log."""
     counter = commands.add_parser(
         "counter",
         help="kiểm tra bộ đếm: địa chỉ máy chủ, khoá API (GOATCOUNTER_TOKEN) và số liệu sẽ hiện",
@@ -117,7 +123,6 @@ def _parser() -> argparse.ArgumentParser:
     log_cmd.add_argument("-h", "--help", action="help", help="hiện hướng dẫn")
     log_cmd.add_argument("file", metavar="TỆP", help="tệp nhật ký, ví dụ build.log")
     log_cmd.add_argument("--failed", action="store_true", help="lần xây dựng không thành công")
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -54,6 +54,25 @@ def editor_config(
 ) -> dict[str, Any]:
     """Sveltia CMS's config.yml. `pages`: (path under docs/, title) of the other editable pages."""
     editor = portal.editor
+    resize = {"format": "webp", "quality": 85, "width": editor.media_max, "height": editor.media_max}
+    return {
+        "backend": _backend(portal, repo),
+        "publish_mode": "editorial_workflow" if editor.approval else "simple",
+        "site_url": site_url,
+        "display_url": site_url,
+        "media_folder": f"{docs_dir}/images",
+        "public_folder": "/images",
+        "media_libraries": {"default": {"config": {"transformations": {"raster_image": resize}}}},
+        # file names as the portal makes addresses: no diacritics, đ -> d (the portal's own rule
+        # decides the article's address from its title in any case)
+        "slug": {"encoding": "ascii", "clean_accents": True},
+        "output": {"omit_empty_optional_fields": True},
+        "collections": [_articles_collection(portal, docs_dir), _pages_collection(pages, docs_dir)],
+    }
+
+
+def _backend(portal: PortalConfig, repo: str) -> dict[str, Any]:
+    editor = portal.editor
     backend: dict[str, Any] = {
         "name": "github",
         "repo": editor.repo or repo or "tai-khoan/ten-kho",
@@ -70,67 +89,59 @@ def editor_config(
         "uploadMedia": "Thêm ảnh {{path}}",
         "deleteMedia": "Xoá ảnh {{path}}",
     }
-    resize = {"format": "webp", "quality": 85, "width": editor.media_max, "height": editor.media_max}
-    config: dict[str, Any] = {
-        "backend": backend,
-        "publish_mode": "editorial_workflow" if editor.approval else "simple",
-        "site_url": site_url,
-        "display_url": site_url,
-        "media_folder": f"{docs_dir}/images",
-        "public_folder": "/images",
-        "media_libraries": {"default": {"config": {"transformations": {"raster_image": resize}}}},
-        # file names as the portal makes addresses: no diacritics, đ -> d (the portal's own rule
-        # decides the article's address from its title in any case)
-        "slug": {"encoding": "ascii", "clean_accents": True},
-        "output": {"omit_empty_optional_fields": True},
-        "collections": [
-            {
-                "name": "bai-viet",
-                "label": "Bài viết",
-                "label_singular": "bài viết",
-                "description": "Tin, thông báo và bài viết của trang. Ảnh được lưu cạnh bài.",
-                "folder": f"{docs_dir}/{ARTICLES_DIR.rstrip('/')}",
-                "path": "{{year}}/{{slug}}",
-                "extension": "md",
-                "format": "frontmatter",
-                "create": True,
-                "delete": True,
-                # photos in a folder named after the article, beside its file (as chibo import
-                # does): bai-viet/2026/bai.md -> bai-viet/2026/bai/anh.webp, written "bai/anh.webp"
-                "media_folder": "",
-                "public_folder": "{{slug}}",
-                "summary": "{{title}}",
-                "sortable_fields": {
-                    "fields": ["date", "title", "category"],
-                    "default": {"field": "date", "direction": "descending"},
-                },
-                "view_groups": [{"label": "Chuyên mục", "field": "category"}],
-                "fields": [
-                    *(_widget(f, portal) for f in ARTICLE_FIELDS if f.in_editor),
-                    {"name": "body", "label": "Nội dung", "widget": "markdown", "hint": "Đề mục: ## ; danh sách: - "},
-                ],
-            },
-            {
-                "name": "trang",
-                "label": "Trang",
-                "label_singular": "trang",
-                "description": "Các trang cố định của cổng (Giới thiệu, Liên hệ).",
-                "files": [
-                    {
-                        "name": path.removesuffix(".md").replace("/", "-"),
-                        "label": title,
-                        "file": f"{docs_dir}/{path}",
-                        "fields": [
-                            {"name": "title", "label": "Tiêu đề", "widget": "string", "required": False},
-                            {"name": "body", "label": "Nội dung", "widget": "markdown"},
-                        ],
-                    }
-                    for path, title in pages
-                ],
-            },
+    return backend
+
+
+def _articles_collection(portal: PortalConfig, docs_dir: str) -> dict[str, Any]:
+    """The articles, with the content model's fields."""
+    return {
+        "name": "bai-viet",
+        "label": "Bài viết",
+        "label_singular": "bài viết",
+        "description": "Tin, thông báo và bài viết của trang. Ảnh được lưu cạnh bài.",
+        "folder": f"{docs_dir}/{ARTICLES_DIR.rstrip('/')}",
+        "path": "{{year}}/{{slug}}",
+        "extension": "md",
+        "format": "frontmatter",
+        "create": True,
+        "delete": True,
+        # photos in a folder named after the article, beside its file (as chibo import
+        # does): bai-viet/2026/bai.md -> bai-viet/2026/bai/anh.webp, written "bai/anh.webp"
+        "media_folder": "",
+        "public_folder": "{{slug}}",
+        "summary": "{{title}}",
+        "sortable_fields": {
+            "fields": ["date", "title", "category"],
+            "default": {"field": "date", "direction": "descending"},
+        },
+        "view_groups": [{"label": "Chuyên mục", "field": "category"}],
+        "fields": [
+            *(_widget(f, portal) for f in ARTICLE_FIELDS if f.in_editor),
+            {"name": "body", "label": "Nội dung", "widget": "markdown", "hint": "Đề mục: ## ; danh sách: - "},
         ],
     }
-    return config
+
+
+def _pages_collection(pages: list[tuple[str, str]], docs_dir: str) -> dict[str, Any]:
+    """The ordinary pages (Giới thiệu, Liên hệ…), each a file of its own."""
+    return {
+        "name": "trang",
+        "label": "Trang",
+        "label_singular": "trang",
+        "description": "Các trang cố định của cổng (Giới thiệu, Liên hệ).",
+        "files": [
+            {
+                "name": path.removesuffix(".md").replace("/", "-"),
+                "label": title,
+                "file": f"{docs_dir}/{path}",
+                "fields": [
+                    {"name": "title", "label": "Tiêu đề", "widget": "string", "required": False},
+                    {"name": "body", "label": "Nội dung", "widget": "markdown"},
+                ],
+            }
+            for path, title in pages
+        ],
+    }
 
 
 def editor_config_yaml(config: dict[str, Any]) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import io
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,7 +101,7 @@ def parse_text(text: str) -> Imported:
     if not blocks:
         raise NotAnArticle("không có đoạn văn nào sau tiêu đề")
     body = blocks[0]
-    for previous, block in zip(blocks, blocks[1:], strict=False):
+    for previous, block in itertools.pairwise(blocks):
         # the items of a list stay together; everything else is separated by a blank line
         body += ("\n" if previous.startswith("- ") and block.startswith("- ") else "\n\n") + block
     return Imported(title=title, category=category, body=body.strip() + "\n", author=author)
@@ -139,13 +140,8 @@ def markdownify(html: str, **options: Any) -> str:
     return _Converter(**options).convert(html)
 
 
-def parse_html(html: str) -> Imported:
-    soup = BeautifulSoup(html, "html.parser")
-    root = soup.select_one('[itemtype*="schema.org/Article"]') or soup
-    headline = root.select_one("[itemprop=headline]")
-    body = root.select_one("[itemprop=articleBody]")
-    if headline is None or body is None or not headline.get_text(strip=True):
-        raise NotAnArticle('không phải trang bài viết (thiếu itemprop="headline" hoặc itemprop="articleBody")')
+def _page_facts(root: Any) -> tuple[str, str, str]:
+    """The category, date and author a saved article page shows beside the article."""
     category_tag = root.select_one(".category-name")
     category = category_tag.get_text(" ", strip=True) if category_tag else ""
     category = re.sub(r"^(Danh mục|Chuyên mục|Category)\s*:\s*", "", category, flags=re.IGNORECASE)
@@ -157,6 +153,17 @@ def parse_html(html: str) -> Imported:
     author_tag = root.select_one("[itemprop=author]")
     author = author_tag.get_text(" ", strip=True) if author_tag else ""
     author = re.sub(r"^(Viết bởi|Written by)\s*", "", author, flags=re.IGNORECASE)
+    return category, date, author
+
+
+def parse_html(html: str) -> Imported:
+    soup = BeautifulSoup(html, "html.parser")
+    root = soup.select_one('[itemtype*="schema.org/Article"]') or soup
+    headline = root.select_one("[itemprop=headline]")
+    body = root.select_one("[itemprop=articleBody]")
+    if headline is None or body is None or not headline.get_text(strip=True):
+        raise NotAnArticle('không phải trang bài viết (thiếu itemprop="headline" hoặc itemprop="articleBody")')
+    category, date, author = _page_facts(root)
     for selector in _DROP_SELECTORS:
         for tag in body.select(selector):
             tag.decompose()
@@ -232,21 +239,7 @@ def import_page(
             skipped=f'chuyên mục "{page.category}" không có trong mkdocs.yml; hãy thêm chuyên mục hoặc sửa trang. '
             f"Các chuyên mục: {config.category_names}"
         )
-    parsed = parse_date(page.date) if page.date else None
-    if parsed is None and page.date:
-        parsed = _loose_date(page.date)
-    draft = False
-    if parsed is None and default_date:
-        parsed = parse_date(default_date)
-    if parsed is None:
-        from .catalog import now_in_vietnam
-
-        parsed = (now_in_vietnam().replace(second=0, microsecond=0), True)
-        draft = True
-        outcome.problems.append(
-            "trang không ghi ngày đăng: bài được để draft: true với ngày hôm nay; hãy sửa date rồi xoá dòng draft"
-        )
-    moment, has_time = parsed
+    (moment, has_time), draft = _page_date(page.date, default_date, outcome)
     meta: dict[str, object] = {
         "title": page.title,
         "date": f"{moment:%Y-%m-%d %H:%M}" if has_time else f"{moment:%Y-%m-%d}",
@@ -266,8 +259,38 @@ def import_page(
         meta["author"] = page.author
     if draft:
         meta["draft"] = True
+    body = _copy_images(page, source, folder / slug, slug, site_root, outcome)
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(target, "x", encoding="utf-8") as f:  # "x": never overwrite, even in a race
+        f.write(f"---\n{front}---\n\n{body}")
+    outcome.written = target
+    return outcome
+
+
+def _page_date(written: str, default_date: str, outcome: Outcome) -> tuple[tuple[Any, bool], bool]:
+    """(moment, whether a time was given) and whether the article must wait as a draft: the
+    page's date, else `--date`, else now (and a draft, said in the outcome)."""
+    parsed = parse_date(written) if written else None
+    if parsed is None and written:
+        parsed = _loose_date(written)
+    if parsed is None and default_date:
+        parsed = parse_date(default_date)
+    if parsed is not None:
+        return parsed, False
+    from .catalog import now_in_vietnam
+
+    outcome.problems.append(
+        "trang không ghi ngày đăng: bài được để draft: true với ngày hôm nay; hãy sửa date rồi xoá dòng draft"
+    )
+    return (now_in_vietnam().replace(second=0, microsecond=0), True), True
+
+
+def _copy_images(
+    page: Imported, source: Path, image_dir: Path, slug: str, site_root: Path | None, outcome: Outcome
+) -> str:
+    """The body with its photos pointing into the article's folder, where they are copied."""
     body = page.body
-    image_dir = folder / slug
     for src, name in page.images:
         body = body.replace(f"]({name})", f"]({slug}/{name})")
         data, problem = _image_bytes(src, source, site_root)
@@ -279,12 +302,7 @@ def import_page(
         image_dir.mkdir(parents=True, exist_ok=True)
         if not (image_dir / name).exists():
             (image_dir / name).write_bytes(data)
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(target, "x", encoding="utf-8") as f:  # "x": never overwrite, even in a race
-        f.write(f"---\n{front}---\n\n{body}")
-    outcome.written = target
-    return outcome
+    return body
 
 
 def _image_bytes(src: str, page: Path, site_root: Path | None) -> tuple[bytes | None, str]:

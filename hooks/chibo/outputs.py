@@ -73,10 +73,10 @@ class Output:
         # a preview's server may be reading the old file: replace it whole
         temporary = f"{target}.{os.getpid()}.tmp" if self.atomic else target
         try:
-            out = open(temporary, "wb")
+            out = open(temporary, "wb")  # noqa: SIM115 - closed by the with below, after the retry
         except FileNotFoundError:  # a new folder (most pages have one of their own)
             os.makedirs(os.path.dirname(target), exist_ok=True)
-            out = open(temporary, "wb")
+            out = open(temporary, "wb")  # noqa: SIM115 - closed by the with below
         with out as f:
             f.write(data)
         if self.atomic:

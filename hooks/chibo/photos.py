@@ -70,28 +70,36 @@ def make_photos(
     known = git_content_ids(docs_dir, set(plan.displayed))
     for part in run_forked(work, jobs, workers):
         for (kind, path, _), result in part:
-            if kind == "card":
-                site_path, name = result  # type: ignore[misc]
-                output.files[site_path] = store / name
-                if path:
-                    output.shares[path] = site_path
-                else:
-                    output.site_share = site_path
-            elif isinstance(result, ImageProblem):
-                where, line = users.get(path, (path, 1))
-                output.problems.append(ContentError(f"docs/{where}", line, f'ảnh "{path}": {result}'))
-            elif kind == "original":
-                output.originals[path] = store / str(result)
-            else:
-                picture: Picture = result  # type: ignore[assignment]
-                output.pictures[path] = picture
-                for site_path in picture.files:
-                    output.files[site_path] = stored_file(store, site_path)
+            _collect(output, kind, path, result, store, users)
     for src, path in featured.items():
         shown = output.pictures.get(path)
         if shown is not None and shown.share:
             output.shares[src] = shown.share
     return output
+
+
+def _collect(
+    output: PhotoOutput, kind: str, path: str, result: object, store: Path, users: dict[str, tuple[str, int]]
+) -> None:
+    """One job's result into the build's photo output."""
+    if kind == "card":
+        assert isinstance(result, tuple)
+        site_path, name = str(result[0]), str(result[1])
+        output.files[site_path] = store / name
+        if path:
+            output.shares[path] = site_path
+        else:
+            output.site_share = site_path
+    elif isinstance(result, ImageProblem):
+        where, line = users.get(path, (path, 1))
+        output.problems.append(ContentError(f"docs/{where}", line, f'ảnh "{path}": {result}'))
+    elif kind == "original":
+        output.originals[path] = store / str(result)
+    else:
+        picture: Picture = result  # type: ignore[assignment]
+        output.pictures[path] = picture
+        for variant_path in picture.files:
+            output.files[variant_path] = stored_file(store, variant_path)
 
 
 def _read(path: str) -> bytes:

@@ -80,13 +80,8 @@ def make_plan(
 ) -> SitePlan:
     """`files`: every file MkDocs found, by source path; `read`: every article file read (its
     Article or its problems); `named`: the files the settings name (logo, favicon, CSS, JS)."""
-    errors: list[ContentError] = []
-    articles: dict[str, Article] = {}
-    for src, result in read.items():
-        if isinstance(result, list):
-            errors.extend(result)
-        else:
-            articles[src] = result
+    articles = {src: result for src, result in read.items() if not isinstance(result, list)}
+    errors = [e for result in read.values() if isinstance(result, list) for e in result]
     known = set(files)
     catalog = build_catalog(articles, now, known)
     errors.extend(catalog.errors)
@@ -94,43 +89,13 @@ def make_plan(
     listings = build_listings(index, portal)
 
     pages = {src: f for src, f in files.items() if f.page is not None and src not in read}
-    linked, pages_shown = set(named), dict[str, str]()
-    for src, f in pages.items():
-        assert f.page is not None
-        linked.update(c for target in link_targets(f.page) for c in candidates(src, target))
-        for target in image_targets(f.page):
-            for candidate in candidates(src, target):
-                pages_shown.setdefault(candidate, src)
+    linked, pages_shown = _pages_links(pages, named)
     private = unpublished_files(articles, catalog, known, linked | set(pages_shown))
     editors = {src for src, f in files.items() if f.editors}
     photos = plan_photos(catalog, editors - private, pages_shown, linked)
     dropped = frozenset(private | photos.withheld)
-
-    # addresses: the portal's pages may not take an editor's file's place
-    taken = {f.dest_uri: src for src, f in files.items() if src not in dropped and src not in read}
-    for article in catalog.published.values():
-        taken.setdefault(article.dest_path, article.src_path)
-
-    def free(url: str, what: str) -> bool:
-        owner = taken.get(f"{url}index.html")
-        if owner is not None:
-            errors.append(
-                ContentError(f"docs/{owner}", 1, f"trùng địa chỉ /{url} với {what} do cổng tự tạo; hãy đổi tên tệp này")
-            )
-        return owner is None
-
-    generated = []
-    if free(SEARCH_PAGE[: -len("index.md")], "trang tìm kiếm"):
-        generated.append(Generated(SEARCH_PAGE, SEARCH_PAGE_CONTENT, in_nav=False))
-    if portal.counter is not None:
-        for src, (template, title, what) in AUDIENCE_PAGES.items():
-            if free(src[: -len("index.md")], what):
-                generated.append(Generated(src, f"---\ntemplate: {template}\ntitle: {title}\n---\n", in_nav=False))
     in_menu = {c.url for c in portal.categories}
-    for listing in listings.values():
-        if free(listing.url, f"trang danh sách «{listing.title}»") and listing.url in in_menu:
-            generated.append(Generated(listing.src_uri, f"# {listing.title}\n", in_nav=True))
-
+    generated = _generated(files, read, dropped, catalog, listings, portal, in_menu, errors)
     # originals linked on purpose are published (cleaned of metadata) under their own name
     targets = {
         src: f.url for src, f in files.items() if (src not in dropped or src in photos.linked) and src not in read
@@ -164,3 +129,54 @@ def make_plan(
         articles=frozenset(read),
         in_menu=frozenset(in_menu),
     )
+
+
+def _pages_links(pages: Mapping[str, SourceFile], named: set[str]) -> tuple[set[str], dict[str, str]]:
+    """What the ordinary pages (and the settings, `named`) link to, and the photos the pages
+    show (photo -> the page showing it)."""
+    linked: set[str] = set(named)
+    shown: dict[str, str] = {}
+    for src, f in pages.items():
+        page = f.page or ""
+        linked.update(c for target in link_targets(page) for c in candidates(src, target))
+        for target in image_targets(page):
+            for candidate in candidates(src, target):
+                shown.setdefault(candidate, src)
+    return linked, shown
+
+
+def _generated(
+    files: Mapping[str, SourceFile],
+    read: Mapping[str, object],
+    dropped: frozenset[str],
+    catalog: Catalog,
+    listings: Mapping[str, Listing],
+    portal: PortalConfig,
+    in_menu: set[str],
+    errors: list[ContentError],
+) -> list[Generated]:
+    """The pages the portal adds to MkDocs' own, where no editor's file has the address (each
+    collision is an error naming the file)."""
+    taken = {f.dest_uri: src for src, f in files.items() if src not in dropped and src not in read}
+    for article in catalog.published.values():
+        taken.setdefault(article.dest_path, article.src_path)
+
+    def free(url: str, what: str) -> bool:
+        owner = taken.get(f"{url}index.html")
+        if owner is not None:
+            errors.append(
+                ContentError(f"docs/{owner}", 1, f"trùng địa chỉ /{url} với {what} do cổng tự tạo; hãy đổi tên tệp này")
+            )
+        return owner is None
+
+    generated = []
+    if free(SEARCH_PAGE[: -len("index.md")], "trang tìm kiếm"):
+        generated.append(Generated(SEARCH_PAGE, SEARCH_PAGE_CONTENT, in_nav=False))
+    if portal.counter is not None:
+        for src, (template, title, what) in AUDIENCE_PAGES.items():
+            if free(src[: -len("index.md")], what):
+                generated.append(Generated(src, f"---\ntemplate: {template}\ntitle: {title}\n---\n", in_nav=False))
+    for listing in listings.values():
+        if free(listing.url, f"trang danh sách «{listing.title}»") and listing.url in in_menu:
+            generated.append(Generated(listing.src_uri, f"# {listing.title}\n", in_nav=True))
+    return generated

@@ -167,25 +167,7 @@ def index_files(
     category_index = {name: chr(48 + i) for i, name in enumerate(categories)}
     by_word: dict[str, _Posting] = {}  # word as written -> the records that have it
     for number, record in enumerate(ordered):
-        title = words(record.title)
-        position: dict[str, int] = {}
-        for i, word in enumerate(title):
-            position.setdefault(word, i)
-        # tags and the author are found like headline words ("Thu Hà" finds her articles)
-        strong = set(title).union(words(" ".join(record.tags)), words(record.author))
-        for word in sorted(strong):  # sorted: a set's order changes from one process to the next
-            posting = by_word.get(word)
-            if posting is None:
-                posting = by_word[word] = _Posting()
-            posting.strong.append(number)
-            posting.position.append(_place(position.get(word)))
-        counts = Counter(words(record.text))
-        for word in sorted(set(counts).union(words(record.summary)) - strong):
-            posting = by_word.get(word)
-            if posting is None:
-                posting = by_word[word] = _Posting()
-            # a word the body repeats: the article is about it more than one that has it once
-            (posting.often if counts.get(word, 0) >= OFTEN else posting.other).append(number)
+        _file_words(by_word, number, record)
     postings: dict[str, dict[str, _Posting]] = {}  # folded key -> word as written -> its records
     for word, posting in by_word.items():
         postings.setdefault(key(word), {})[word] = posting
@@ -229,6 +211,26 @@ def index_files(
     files_out = {f"{version}/{name}": text for name, text in out.items()}
     files_out["meta.json"] = _json(meta)
     return files_out
+
+
+def _file_words(by_word: dict[str, _Posting], number: int, record: SearchRecord) -> None:
+    """Record `number`'s words into their postings: headline, tags and author as strong (with the
+    place in the headline), the rest as other, or often when the body repeats the word."""
+    title = words(record.title)
+    position: dict[str, int] = {}
+    for i, word in enumerate(title):
+        position.setdefault(word, i)
+    # tags and the author are found like headline words ("Thu Hà" finds her articles)
+    strong = set(title).union(words(" ".join(record.tags)), words(record.author))
+    for word in sorted(strong):  # sorted: a set's order changes from one process to the next
+        posting = by_word.get(word) or by_word.setdefault(word, _Posting())
+        posting.strong.append(number)
+        posting.position.append(_place(position.get(word)))
+    counts = Counter(words(record.text))
+    for word in sorted(set(counts).union(words(record.summary)) - strong):
+        posting = by_word.get(word) or by_word.setdefault(word, _Posting())
+        # a word the body repeats: the article is about it more than one that has it once
+        (posting.often if counts.get(word, 0) >= OFTEN else posting.other).append(number)
 
 
 def _posting_fields(posting: _Posting) -> list[object]:

@@ -17,6 +17,7 @@ page) is removed.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -225,10 +226,8 @@ class Session:
             save_most_read(folder / "most-read.json", most_read)
         except Exception as exc:  # noqa: BLE001 - the kept lists stay
             counter_log.warning("Không lấy được danh sách «Đọc nhiều» (%s); dùng danh sách lần trước.", exc)
-        try:
+        with contextlib.suppress(OSError):
             save_ratings(folder / "ratings.json", ratings)
-        except OSError:
-            pass
         return ratings, most_read
 
     # -- read and plan -----------------------------------------------------------------------
@@ -264,10 +263,8 @@ class Session:
                     reader.remember(src, digest, portal, result)
                     self.read_count += 1
         if not self.preview:
-            try:
+            with contextlib.suppress(OSError):  # no cache: the next build reads everything again
                 reader.save(kept, out)
-            except OSError:
-                pass  # no cache: the next build reads everything again
         return out
 
     def plan_site(

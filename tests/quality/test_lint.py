@@ -40,3 +40,16 @@ def test_the_readme_starts_with_the_two_commands_and_points_to_the_manuals() -> 
         text=True,
     )
     assert ci.stdout.strip() == commands[1]  # what .ci/run runs
+
+
+def test_no_function_of_the_portal_is_longer_than_60_lines() -> None:
+    import ast
+
+    long = []
+    for path in sorted((REPO / "hooks").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > 60:
+                    long.append(f"{path.relative_to(REPO)}:{node.lineno} {node.name} ({length} lines)")
+    assert long == []
