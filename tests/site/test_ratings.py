@@ -57,12 +57,18 @@ def _events(stub) -> None:
     )
 
 
-def test_the_build_shows_ratings_from_the_counter_plus_the_old_sites(new_site, stub, monkeypatch) -> None:
+def _built(new_site, stub, monkeypatch):
+    """The site built at NOW with the counter's token, the stand-in holding `_events`."""
     monkeypatch.setenv("GOATCOUNTER_TOKEN", TOKEN)
     monkeypatch.setenv("CHIBO_NOW", NOW.isoformat())
     _events(stub)
     site = _site(new_site, stub)
     site.build()
+    return site
+
+
+def test_the_build_shows_ratings_from_the_counter_plus_the_old_sites(new_site, stub, monkeypatch) -> None:
+    site = _built(new_site, stub, monkeypatch)
     box = site.html(MODEL_URL).select_one(".portal-rating")
     assert box is not None and box.has_attr("hidden")  # shown by the script only
     # 5+5+5+5 (four 5s) + 4+4 = 28 over 6 ratings
@@ -86,11 +92,7 @@ def test_the_build_shows_ratings_from_the_counter_plus_the_old_sites(new_site, s
 
 
 def test_most_read_follows_the_counter_and_the_old_sites_views(new_site, stub, monkeypatch) -> None:
-    monkeypatch.setenv("GOATCOUNTER_TOKEN", TOKEN)
-    monkeypatch.setenv("CHIBO_NOW", NOW.isoformat())
-    _events(stub)
-    site = _site(new_site, stub)
-    site.build()
+    site = _built(new_site, stub, monkeypatch)
     box = site.html("").select_one(".portal-box--most-read")
     titles = [a.get_text() for a in box.select("li a")]
     # fewer than five read this week: the last 30 days (model 120, other 55, old 7)
@@ -108,11 +110,7 @@ def test_most_read_follows_the_counter_and_the_old_sites_views(new_site, stub, m
 
 
 def test_an_outage_keeps_the_last_figures(new_site, stub, monkeypatch) -> None:
-    monkeypatch.setenv("GOATCOUNTER_TOKEN", TOKEN)
-    monkeypatch.setenv("CHIBO_NOW", NOW.isoformat())
-    _events(stub)
-    site = _site(new_site, stub)
-    site.build()
+    site = _built(new_site, stub, monkeypatch)
     before = site.html(MODEL_URL).select_one(".portal-rating__figures").get_text(" ", strip=True)
     stub.stop()  # the counter is down
     monkeypatch.setenv("CHIBO_NOW", (NOW + timedelta(hours=2)).isoformat())
@@ -123,11 +121,7 @@ def test_an_outage_keeps_the_last_figures(new_site, stub, monkeypatch) -> None:
 
 
 def test_a_second_build_asks_only_for_the_hours_since_the_first(new_site, stub, monkeypatch) -> None:
-    monkeypatch.setenv("GOATCOUNTER_TOKEN", TOKEN)
-    monkeypatch.setenv("CHIBO_NOW", NOW.isoformat())
-    _events(stub)
-    site = _site(new_site, stub)
-    site.build()
+    site = _built(new_site, stub, monkeypatch)
     first = [q for q in stub.hits_calls if "exclude_paths" not in q]
     stub.hits_calls.clear()
     stub.paths[f"danh-gia/1/{MODEL_URL}"] = (True, {(NOW + timedelta(days=1)).date().isoformat(): 1})
