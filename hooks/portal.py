@@ -27,10 +27,12 @@ from chibo.feeds import absolute
 from chibo.options import read_options
 from chibo.pages import PageStub, listing_slots
 from chibo.plan import SourceFile
+from chibo.ratings import EVENT_DIR as RATING_EVENTS
+from chibo.ratings import LABELS as RATING_LABELS
 from chibo.sanitise import located, sanitise
 from chibo.search import INDEX_DIR
 from chibo.shell import Shell, fix_markup, slot
-from chibo.site import Settings, the_session
+from chibo.site import Admin, Settings, the_session
 from chibo.text import clean_text, format_day, format_number, slugify, slugify_anchor
 from chibo.vendored import integrity, read_record
 from mkdocs.commands.build import get_context
@@ -265,6 +267,8 @@ def on_env(env: Any, config: Any, files: Files) -> Any:
         search_index=INDEX_DIR,
         portal_csp="" if session.preview else policy(portal_config),
         portal_audience=build.audience,
+        rating_labels=RATING_LABELS,
+        rating_events=RATING_EVENTS,
     )
     theme.cards.clear()
     env.bytecode_cache = session.template_cache(os.path.dirname(config.config_file_path))
@@ -356,7 +360,7 @@ class _Templates:
         return get_toc(tokens)
 
 
-def _admin(config: Any) -> tuple[str, list[tuple[str, str]], str] | None:
+def _admin(config: Any) -> Admin | None:
     """The web editor's vendored version, the ordinary pages it may edit and its script's
     integrity (None: a theme without it)."""
     for folder in config.theme.dirs:

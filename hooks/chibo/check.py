@@ -17,6 +17,7 @@ from .images import is_raster, needs_shrinking
 from .links import MARKDOWN_IMAGE, MARKDOWN_LINK, candidates
 from .project import Project
 from .sanitise import located, sanitise
+from .source import FRONT_MATTER
 
 _FENCE = re.compile(r"^(```|~~~)")
 _DOC_SUFFIXES = (".md", ".markdown")
@@ -86,7 +87,10 @@ def _sanitised(where: str, raw: bytes, project: Project) -> list[ContentError]:
     import markdown
 
     extensions, configs = project.markdown_extensions()
-    body = text.split("\n---", 1)[1].split("\n", 1)[-1] if text.startswith("---") and "\n---" in text[3:] else text
+    try:
+        body = FRONT_MATTER.split(text)[1] if FRONT_MATTER.detect(text) else text
+    except ValueError:  # front matter never closed: read_article says so; the text is the body
+        body = text
     try:
         html = markdown.Markdown(extensions=extensions, extension_configs=configs).convert(body)
     except Exception:  # noqa: BLE001 - an extension the build may not load either: the build says so

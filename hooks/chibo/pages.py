@@ -61,7 +61,7 @@ def card_view(article: Article, featured: Mapping[str, ShownPhoto]) -> tuple[obj
 
 
 def card_keys(plan: SitePlan, featured: Mapping[str, ShownPhoto]) -> dict[str, str]:
-    """Each published article's `shown`, as a short key: made once per build."""
+    """Each published article's `card_view`, as a short key: made once per build."""
     return {src: fingerprint(card_view(a, featured)) for src, a in plan.catalog.published.items()}
 
 
@@ -70,7 +70,7 @@ def article_key(
     body_key: str,
     plan: SitePlan,
     photos: PhotoOutput,
-    shown_key: Mapping[str, str],
+    card_keys: Mapping[str, str],
     site: SiteFacts,
     rating: Figures | None = None,
 ) -> str:
@@ -81,11 +81,11 @@ def article_key(
     return fingerprint(
         site.key,
         body_key,
-        shown_key[article.src_path],
+        card_keys[article.src_path],
         photos.shares.get(article.src_path, photos.site_share),
-        [shown_key[a.src_path] for a in index.related(article)],
-        shown_key[newer.src_path] if newer else None,
-        shown_key[older.src_path] if older else None,
+        [card_keys[a.src_path] for a in index.related(article)],
+        card_keys[newer.src_path] if newer else None,
+        card_keys[older.src_path] if older else None,
         rating,
     )
 
@@ -138,7 +138,7 @@ def article_parts(
     }
 
 
-def listing_key(listing: Listing, shown_key: Mapping[str, str], site: SiteFacts) -> str:
+def listing_key(listing: Listing, card_keys: Mapping[str, str], site: SiteFacts) -> str:
     return fingerprint(
         site.key,
         listing.url,
@@ -153,7 +153,7 @@ def listing_key(listing: Listing, shown_key: Mapping[str, str], site: SiteFacts)
         listing.entries,
         listing.empty_message,
         listing.lastmod,
-        [shown_key[a.src_path] for a in listing.items],
+        [card_keys[a.src_path] for a in listing.items],
     )
 
 

@@ -29,15 +29,13 @@ from .addresses import RATINGS
 from .cache import atomic_write
 from .text import format_number, format_tenths
 
-EVENT_DIR = RATINGS.rstrip("/")  # the events are named after the page of figures
+# the events are named after the page of figures; the rating box gives the site's script this
+# name (data-portal-rating-events), so that the event path is written in one place
+EVENT_DIR = RATINGS.rstrip("/")
 LABELS = ("Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng")
 _EVENT = re.compile(rf"^/?{EVENT_DIR}/([1-5])/(.+)$")
 FIRST_WINDOW = timedelta(days=365)  # how far back a build with no kept snapshot looks
 _VERSION = 1
-
-
-def event_path(page_url: str, value: int) -> str:
-    return f"{EVENT_DIR}/{value}/{page_url}"
 
 
 def parse_event(path: str) -> tuple[str, int] | None:

@@ -75,7 +75,15 @@ _CLEANER = nh3.Cleaner(
 # Part of every body's key: a change to the rules renders every body again (and cached parts
 # from before the change are never used).
 POLICY = hashlib.sha1(
-    repr((sorted(TAGS), sorted((k, sorted(v)) for k, v in ATTRIBUTES.items()), sorted(URL_SCHEMES), "1")).encode()
+    repr(
+        (
+            sorted(TAGS),
+            sorted(_DROPPED_WHOLE),
+            sorted((k, sorted(v)) for k, v in ATTRIBUTES.items()),
+            sorted(URL_SCHEMES),
+            sorted(_STYLES),
+        )
+    ).encode()
 ).hexdigest()
 
 # A tag and its attributes, as a browser would read them; linear (no nested repetition).

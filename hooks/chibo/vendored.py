@@ -10,7 +10,9 @@ import json
 import os
 from collections.abc import Iterable
 
-VENDORED_DIRS = ("admin/", "assets/portal/photoswipe/")  # site folders, as in the theme
+from .addresses import ADMIN, ASSETS
+
+VENDORED_DIRS = (ADMIN, f"{ASSETS}portal/photoswipe/")  # site folders, as in the theme
 
 
 def read_record(folder: str) -> dict[str, object] | None:
@@ -32,7 +34,8 @@ def integrity(record: dict[str, object], name: str) -> str:
 
 
 def tampered(site_dir: str, theme_dirs: Iterable[str]) -> list[str]:
-    """Vendored files of the built site that are missing or differ from their record."""
+    """Vendored files of the built site that differ from their record (a file this build did
+    not publish, such as the web editor of a theme without it, is not judged)."""
     problems = []
     dirs = list(theme_dirs)
     for folder in VENDORED_DIRS:

@@ -98,7 +98,7 @@ document.addEventListener("keydown", function (event) {
   if (!box || !window.fetch || !cfg.url) { return; }
   var local = /^(localhost|127\.|\[?::1\]?$)/.test(location.hostname);
   if (local && !cfg.allowLocal) { return; }
-  var page = box.getAttribute("data-portal-rating");
+  var page = box.getAttribute("data-portal-rating"), events = box.getAttribute("data-portal-rating-events");
   var key = "portal-rated:" + page;
   var status = box.querySelector(".portal-rating__status");
   var form = box.querySelector("form");
@@ -119,7 +119,7 @@ document.addEventListener("keydown", function (event) {
     if (!chosen) { status.textContent = "Hãy chọn từ 1 đến 5 sao trước khi gửi."; return; }
     var value = chosen.value;
     form.querySelector("button").disabled = true;
-    var query = "p=" + encodeURIComponent("danh-gia/" + value + "/" + page) + "&e=true&rnd=" +
+    var query = "p=" + encodeURIComponent(events + "/" + value + "/" + page) + "&e=true&rnd=" +
       Math.random().toString(36).slice(2);
     fetch(cfg.url + "/count?" + query, { mode: "no-cors", credentials: "omit", cache: "no-store", keepalive: true })
       .catch(function () {});
