@@ -15,6 +15,7 @@ import os
 from typing import Any
 
 # The hook file's folder is on sys.path only while this file is first executed.
+from chibo.addresses import DOCUMENTS
 from chibo.articles import ARTICLES_DIR
 from chibo.bodies import BODY_SIZES, page_images
 from chibo.catalog import now_in_vietnam
@@ -24,6 +25,7 @@ from chibo.csp import policy
 from chibo.docs_files import refused
 from chibo.errors import ContentError, ContentErrors
 from chibo.feeds import absolute
+from chibo.library import STATUSES
 from chibo.options import read_options
 from chibo.pages import PageStub, listing_slots
 from chibo.plan import SourceFile
@@ -33,7 +35,7 @@ from chibo.sanitise import located, sanitise
 from chibo.search import INDEX_DIR
 from chibo.shell import Shell, fix_markup, slot
 from chibo.site import Admin, Settings, the_session
-from chibo.text import clean_text, format_day, format_number, slugify, slugify_anchor
+from chibo.text import clean_text, format_day, format_number, format_size, slugify, slugify_anchor
 from chibo.vendored import integrity, read_record
 from mkdocs.commands.build import get_context
 from mkdocs.exceptions import PluginError
@@ -120,29 +122,37 @@ def on_files(files: Files, config: Any) -> Files:
     portal_config = session.settings_read().config
     docs_dir = os.path.abspath(config.docs_dir)
     files, refusals = _without_refused(files, config, docs_dir, portal_config.verbatim_files)
-    articles = {
-        f.src_uri: f.abs_src_path or ""
-        for f in files
-        if f.src_uri.startswith(ARTICLES_DIR) and f.is_documentation_page()
-    }
+    articles = _owned(files, ARTICLES_DIR)
+    documents = _owned(files, DOCUMENTS)
     named = [config.theme.get("logo"), config.theme.get("favicon"), *config.extra_css, *config.extra_javascript]
     named += [portal_config.banner.logo, *(link.image for link in portal_config.links)]
     settings = _settings(config)
+    known = {f.src_uri for f in files if f.src_dir and os.path.abspath(f.src_dir) == docs_dir}
     build = session.plan_site(
-        _sources(files, articles, docs_dir),
+        _sources(files, {**articles, **documents}, docs_dir),
         session.read(articles, settings.project_root),
         {str(getattr(name, "path", name)).lstrip("/") for name in named if name},
         settings,
         refusals.values(),
+        session.read_documents(documents, docs_dir, known, settings.project_root),
     )
     for warning in build.plan.warnings:  # a warning: --strict (publishing) refuses it
         log.warning(str(warning))
+    for notice in build.plan.notices:  # shown, never a reason to stop publishing
+        content_log.warning(str(notice))
     if build.errors and not session.preview:
         _fail(list(build.errors))
     for error in build.errors:  # in a preview the server stays up and shows them on every page
         log.error(str(error))
-    theme.files = _site_files(files, articles, config)
+    theme.files = _site_files(files, {**articles, **documents}, config)
     return theme.files
+
+
+def _owned(files: Files, folder: str) -> dict[str, str]:
+    """The Markdown files of docs/`folder` that the portal reads and writes (not MkDocs' pages)."""
+    return {
+        f.src_uri: f.abs_src_path or "" for f in files if f.src_uri.startswith(folder) and f.is_documentation_page()
+    }
 
 
 def _without_refused(files: Files, config: Any, docs_dir: str, verbatim: tuple[str, ...]) -> tuple[Files, Any]:
@@ -175,21 +185,22 @@ def _sources(files: Files, articles: dict[str, str], docs_dir: str) -> dict[str,
     }
 
 
-def _site_files(files: Files, articles: dict[str, str], config: Any) -> Files:
-    """What MkDocs publishes: the plan's generated pages in, withheld files and articles out."""
+def _site_files(files: Files, owned: dict[str, str], config: Any) -> Files:
+    """What MkDocs publishes: the plan's generated pages in, withheld files, articles and documents out."""
     build = session.current()
     plan = build.plan
+    library = plan.library.documents if plan.library else {}
     kept = []
     for file in files:
         if file.src_uri in plan.dropped:
             continue  # an unpublished article's file, or a photo's original (its variants are published)
-        article = plan.catalog.published.get(file.src_uri)
-        if file.src_uri not in articles:
+        owner = plan.catalog.published.get(file.src_uri) or library.get(file.src_uri)
+        if file.src_uri not in owned:
             kept.append(file)
-        elif article is not None and not session.preview:
+        elif owner is not None and not session.preview:
             # Written by the portal; kept (excluded from MkDocs' own rendering) so that links
-            # from ordinary pages to an article resolve to its URL.
-            file.dest_uri = article.dest_path
+            # from ordinary pages to an article or a document resolve to its URL.
+            file.dest_uri = owner.dest_path
             file.inclusion = InclusionLevel.EXCLUDED
             kept.append(file)
     for page in plan.generated:
@@ -250,6 +261,7 @@ def on_env(env: Any, config: Any, files: Files) -> Any:
     env.filters["ngay"] = format_day
     env.filters["so"] = format_number
     env.filters["slug"] = slugify
+    env.filters["dung_luong"] = format_size
     site_share = build.photos.site_share
     env.globals.update(
         portal=portal_config,
@@ -267,6 +279,8 @@ def on_env(env: Any, config: Any, files: Files) -> Any:
         search_index=INDEX_DIR,
         portal_csp="" if session.preview else policy(portal_config),
         portal_audience=build.audience,
+        portal_library=build.plan.library,
+        library_statuses=STATUSES,
         rating_labels=RATING_LABELS,
         rating_events=RATING_EVENTS,
     )
@@ -286,7 +300,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str
         if name == "template" or not isinstance(value, str):
             continue
         page.meta[name] = html.escape(clean_text(value))
-    listing = build.plan.listings.get(page.file.src_uri[: -len("index.md")])
+    listing = _listing(build.plan, page.file.src_uri[: -len("index.md")])
     if not page.file.generated_by:
         markdown = page_images(markdown, page.file.src_uri, page.url, build.photos.pictures)
     if listing is not None and page.file.generated_by:
@@ -308,7 +322,7 @@ def on_page_content(html_text: str, page: Any, config: Any, files: Files) -> str
 
 def on_page_context(context: dict[str, Any], page: Any, config: Any, nav: Any) -> dict[str, Any]:
     plan = session.current().plan
-    listing = plan.listings.get(page.url) if page.file.generated_by else None
+    listing = _listing(plan, page.url) if page.file.generated_by else None
     if listing is not None:
         context["slots"] = listing_slots(listing, dict(context), config.site_url, theme.render)
         # rel=prev/next of a listing are its pages, not its neighbours in the menu
@@ -316,6 +330,11 @@ def on_page_context(context: dict[str, Any], page: Any, config: Any, nav: Any) -
     if page.is_homepage:
         context["home"] = plan.home
     return context
+
+
+def _listing(plan: Any, url: str) -> Any:
+    """The listing (articles, or the library's registry) at `url`, if the portal has one there."""
+    return plan.listings.get(url) or (plan.library.listings.get(url) if plan.library else None)
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:

@@ -14,6 +14,10 @@ ADMIN = "admin/"
 RATINGS = "danh-gia/"
 MOST_READ = "doc-nhieu/"
 ASSETS = "assets/"  # the theme's and the portal's styles, scripts and images
+DOCUMENTS = "van-ban/"  # the document library: van-ban/<year>/<number>/; also its folder in docs/
+# a category with the library's slug ("Văn bản" in the menu) lists its articles here
+DOCUMENTS_ARTICLES = "van-ban/tin-bai/"
+DOCUMENT_TYPES = "van-ban/loai/"  # van-ban/loai/<type>/
 
 _FOLDERS = (ARTICLES, ARCHIVE, TAGS, AUTHORS, PAGES, SEARCH, ADMIN, RATINGS, MOST_READ, ASSETS)
 # Material's search plugin writes search/ when enabled

@@ -10,7 +10,7 @@ import hashlib
 import html
 import pickle
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -250,25 +250,28 @@ def article_body(raw: bytes, article: Article) -> str:
     return text
 
 
-class ArticleReader:
-    """Reads articles, keeping each result until the file's content changes.
+class ContentReader:
+    """Reads content files of one type (articles: `read_article`; documents: `read_document`),
+    keeping each result until the file's content changes.
 
     `mkdocs serve` rebuilds everything on each save; this keeps the read stage of unchanged
     articles to one hash per file. `load` and `save` keep the results in the cache folder
     between publishing builds (a warm build reads only the articles that changed).
     """
 
-    def __init__(self) -> None:
-        self._cache: dict[str, tuple[str, tuple[str, ...], Article | list[ContentError]]] = {}
+    def __init__(self, read: Callable[[str, bytes, PortalConfig], Any] | None = None, version: str = "") -> None:
+        self._read = read or read_article
+        self._version = _CACHE_VERSION + version
+        self._cache: dict[str, tuple[str, tuple[str, ...], Any]] = {}
 
-    def read(self, src_path: str, raw: bytes, config: PortalConfig) -> tuple[str, Article | list[ContentError], bool]:
+    def read(self, src_path: str, raw: bytes, config: PortalConfig) -> tuple[str, Any, bool]:
         """(the content's digest, the result, whether the file was read now rather than kept).
         Does not remember a new result: a forked worker calls this, its parent `remember`s."""
         digest = hashlib.sha1(raw).hexdigest()
         known = self.known(src_path, digest, config)
         if known is not None:
             return digest, known, False
-        return digest, read_article(src_path, raw, config), True
+        return digest, self._read(src_path, raw, config), True
 
     def load(self, path: Path) -> None:
         """Results an earlier build kept (ignored when unreadable or from another version)."""
@@ -277,18 +280,18 @@ class ArticleReader:
                 version, entries = pickle.load(f)
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
             return
-        if version == _CACHE_VERSION and isinstance(entries, dict):
+        if version == self._version and isinstance(entries, dict):
             self._cache.update(entries)
 
     def save(self, path: Path, keep: Iterable[str]) -> None:
         """Keep the results of the articles of this build (`keep`), for the next one."""
         entries = {src: self._cache[src] for src in keep if src in self._cache}
-        atomic_write(path, pickle.dumps((_CACHE_VERSION, entries), protocol=pickle.HIGHEST_PROTOCOL))
+        atomic_write(path, pickle.dumps((self._version, entries), protocol=pickle.HIGHEST_PROTOCOL))
 
-    def remember(self, src_path: str, digest: str, config: PortalConfig, result: Article | list[ContentError]) -> None:
+    def remember(self, src_path: str, digest: str, config: PortalConfig, result: Any) -> None:
         self._cache[src_path] = (digest, config.cache_key, result)
 
-    def known(self, src_path: str, digest: str, config: PortalConfig) -> Article | list[ContentError] | None:
+    def known(self, src_path: str, digest: str, config: PortalConfig) -> Any:
         cached = self._cache.get(src_path)
         return cached[2] if cached and cached[0] == digest and cached[1] == config.cache_key else None
 

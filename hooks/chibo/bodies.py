@@ -19,6 +19,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from .images import Picture
+from .library import link_mentions
 from .links import MARKDOWN_IMAGE, candidates, relative_url
 from .sanitise import POLICY, Removed, sanitise
 
@@ -339,8 +340,10 @@ class BodyConverter:
         extensions: list[Any],
         configs: dict[str, dict[str, Any]],
         pictures: Mapping[str, Picture] | None = None,
+        mentions: Mapping[str, tuple[tuple[str, str], ...]] | None = None,
     ) -> None:
         self.state = _LinkState(targets, pictures or {})
+        self.mentions = mentions or {}  # article -> (document number's key, document URL) it names
         self.extensions, self.configs = extensions, configs
         # the extensions' options too: changing one while `mkdocs serve` runs re-renders every body
         self.options = hashlib.sha1(
@@ -358,7 +361,10 @@ class BodyConverter:
             site = next((state.targets[c] for c in paths if c in state.targets), None)
             picture = next((state.pictures[c] for c in paths if c in state.pictures), None)
             resolved.append((target, site, picture))
-        return hashlib.sha1(repr((self.options, content_hash, page_url, eager, resolved)).encode()).hexdigest()
+        mentions = self.mentions.get(src_path, ())
+        return hashlib.sha1(
+            repr((self.options, content_hash, page_url, eager, resolved, mentions)).encode()
+        ).hexdigest()
 
     def convert(self, src_path: str, page_url: str, text: str, eager: bool) -> Body:
         state = self.state
@@ -370,4 +376,6 @@ class BodyConverter:
         state.src_path, state.page_url, state.unresolved, state.eager_first = src_path, page_url, [], eager
         self._md.reset()
         html, removed = sanitise(self._md.convert(text))
+        if mentions := self.mentions.get(src_path):
+            html = link_mentions(html, dict(mentions), page_url)
         return Body(html, list(getattr(self._md, "toc_tokens", [])), tuple(state.unresolved), tuple(removed))

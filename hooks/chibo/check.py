@@ -8,12 +8,17 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from .addresses import DOCUMENTS
 from .articles import ARTICLES_DIR, Article, read_article
+from .attachments import Attachment, inspect
 from .catalog import build_catalog, now_in_vietnam
 from .docs_files import refused
+from .documents import Document, read_document
 from .errors import ContentError, ContentErrors
 from .images import is_raster, needs_shrinking
+from .library import make_library
 from .links import MARKDOWN_IMAGE, MARKDOWN_LINK, candidates
 from .project import Project
 from .sanitise import located, sanitise
@@ -43,6 +48,7 @@ def check_project(project: Project) -> Report:
     errors += refusals.values()
     files = {src: path for src, path in files.items() if src not in refusals}
     articles: dict[str, Article] = {}
+    documents: dict[str, Document | list[ContentError]] = {}
     for src, path in sorted(files.items()):
         if is_raster(src) and (why := needs_shrinking(path)):
             report.warnings.append(
@@ -64,13 +70,33 @@ def check_project(project: Project) -> Report:
                 errors += result
             else:
                 articles[src] = result
+        elif src.startswith(DOCUMENTS):
+            documents[src] = read_document(src, raw, portal, display_root=project.display_path(docs))
         errors += _text_problems(where, src, raw, files, report.warnings)
     # drafts and scheduled articles are checked like the others
     catalog = build_catalog(articles, now_in_vietnam(), set(files), project.display_path(docs), check_held_back=True)
     errors += catalog.errors + catalog.far_future
+    if documents:
+        library = make_library(
+            documents, _attachments(documents, files), articles.values(), now_in_vietnam(), portal.documents
+        )
+        errors += [_shown(e, project.display_path(docs)) for e in library.errors]
+        report.warnings += [_shown(e, project.display_path(docs)) for e in library.warnings]
     report.problems = sorted(set(errors))
     report.warnings.sort()
     return report
+
+
+def _attachments(documents: dict[str, Any], files: dict[str, Path]) -> dict[str, Attachment | None]:
+    """Every file the documents attach, inspected as the build does (None: no such file)."""
+    paths = {p for d in documents.values() if isinstance(d, Document) for p in d.files}
+    return {p: (inspect(p, files[p].read_bytes()) if p in files and files[p].is_file() else None) for p in paths}
+
+
+def _shown(error: ContentError, docs: str) -> ContentError:
+    """The library names files as docs/…; the editor's docs folder may be called otherwise."""
+    where = error.path
+    return ContentError(f"{docs}/{where[5:]}" if where.startswith("docs/") else where, error.line, error.message)
 
 
 # What can make a body's HTML unsafe: raw HTML, attributes ({…}) or a link with a scheme.

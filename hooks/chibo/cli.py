@@ -11,17 +11,19 @@ from typing import Any, NoReturn
 
 import yaml
 
+from .addresses import DOCUMENTS
 from .articles import PLACEHOLDER
 from .cache import atomic_write, cache_dir
 from .catalog import now_in_vietnam
 from .check import check_project
 from .config import PortalConfig
 from .counter import diagnose
+from .documents import read_document
 from .errors import ContentError, ContentErrors
 from .fields import parse_date
 from .images import ImageProblem, is_raster, needs_shrinking, shrink
 from .importer import import_page, pages_in
-from .model import FIELDS, NEW_ARTICLE_FIELDS
+from .model import DOCUMENT_FIELD, FIELDS, NEW_ARTICLE_FIELDS, NEW_DOCUMENT_FIELDS
 from .options import read_options
 from .project import NotAProject, Project, find_project
 from .storage import read_manifest, upload
@@ -30,6 +32,8 @@ from .text import nfc, slugify
 HELP = """Công cụ cho biên tập viên cổng thông tin chi bộ.
 
   chibo new "Tiêu đề bài viết" --category "Thông báo"   tạo bài mới
+  chibo van-ban "12-HD/BTCTW" --type "Hướng dẫn" --issuer "Ban Tổ chức Trung ương" \
+        --date 06/7/2018 --summary "Về …" --file 12-hd-btctw.pdf   tạo văn bản mới
   chibo check                                           kiểm tra toàn bộ nội dung
   chibo import trang-cu.html thu-muc/                   chuyển bài từ trang cũ
   chibo counter                                         kiểm tra bộ đếm lượt truy cập
@@ -71,6 +75,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NGÀY",
         help="ngày đăng: 2023-11-30, 2023-11-30 08:30 hoặc 30/11/2023 (mặc định: bây giờ)",
     )
+    doc = commands.add_parser("van-ban", help="tạo tệp văn bản mới trong thư viện văn bản", add_help=False)
+    doc.add_argument("-h", "--help", action="help", help="hiện hướng dẫn")
+    doc.add_argument("number", metavar="SỐ_KÝ_HIỆU", help="số/ký hiệu, ví dụ 12-HD/BTCTW")
+    doc.add_argument("--type", "-t", required=True, metavar="LOẠI", help="loại văn bản, ví dụ Hướng dẫn")
+    doc.add_argument("--issuer", "-i", required=True, metavar="CƠ_QUAN", help="cơ quan ban hành")
+    doc.add_argument("--date", "-d", required=True, metavar="NGÀY", help="ngày ban hành: 2018-07-06 hoặc 06/7/2018")
+    doc.add_argument("--summary", "-s", required=True, metavar="TRÍCH_YẾU", help="trích yếu")
+    doc.add_argument("--file", "-f", default="", metavar="TỆP", help="tệp PDF đã đặt trong thư mục của văn bản")
     check = commands.add_parser("check", help="kiểm tra nội dung như khi xây dựng trang, và hơn thế", add_help=False)
     check.add_argument("-h", "--help", action="help", help="hiện hướng dẫn")
     check.add_argument(
@@ -158,7 +170,42 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.command == "van-ban":
+        return _new_document(project, portal, args)
     return (_new if args.command == "new" else _import)(project, portal, args)
+
+
+def _new_document(project: Project, portal: PortalConfig, args: argparse.Namespace) -> int:
+    """docs/van-ban/<year>/<number as a slug>.md, checked as the build checks it."""
+    issued, _ = parse_date(args.date)  # type: ignore[misc]  # checked in main()
+    slug = slugify(nfc(args.number))
+    if not slug:
+        print("Lỗi: số/ký hiệu cần có chữ hoặc số, ví dụ 12-HD/BTCTW.", file=sys.stderr)
+        return 2
+    target = project.docs / DOCUMENTS / f"{issued:%Y}" / f"{slug}.md"
+    if target.exists():
+        print(f"Lỗi: đã có tệp {project.display_path(target)}; không ghi đè.", file=sys.stderr)
+        return 1
+    given = {
+        "number": nfc(args.number).strip(),
+        "type": nfc(args.type).strip(),
+        "issuer": nfc(args.issuer).strip(),
+        "issued": f"{issued:%Y-%m-%d}",
+        "summary": nfc(args.summary).strip(),
+        "file": nfc(args.file).strip() or DOCUMENT_FIELD["file"].default,
+    }
+    meta = {name: given.get(name, DOCUMENT_FIELD[name].default) for name in NEW_DOCUMENT_FIELDS}
+    text = f"---\n{yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)}---\n"
+    src = target.relative_to(project.docs).as_posix()
+    result = read_document(src, text.encode("utf-8"), portal, project.display_path(project.docs))
+    if isinstance(result, list):
+        print(ContentErrors(result).report(), file=sys.stderr)
+        return 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "x", encoding="utf-8") as f:
+        f.write(text)
+    print(project.display_path(target))
+    return 0
 
 
 def _new(project: Project, portal: PortalConfig, args: argparse.Namespace) -> int:

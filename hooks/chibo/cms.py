@@ -9,10 +9,10 @@ from typing import Any
 
 import yaml
 
-from .addresses import ADMIN
+from .addresses import ADMIN, DOCUMENTS
 from .articles import ARTICLES_DIR
 from .config import PortalConfig
-from .model import ARTICLE_FIELDS, Field
+from .model import ARTICLE_FIELDS, DOCUMENT_FIELDS, Field
 
 ADMIN_DIR = ADMIN
 
@@ -35,11 +35,18 @@ def _widget(field: Field, portal: PortalConfig) -> dict[str, Any]:
         "hint": (field.hint or field.meaning).replace("`", ""),
         "required": bool(field.required),
     }
-    if field.widget == "datetime":
+    if field.widget == "datetime" and field in DOCUMENT_FIELDS:
+        # a document's dates are days, as written on it
+        entry.update(format="YYYY-MM-DD", time_format=False)
+    elif field.widget == "datetime":
         # Stored as the portal reads it, in Vietnamese time whatever the editor's computer says.
         entry.update(format="YYYY-MM-DD HH:mm", input_timezone="Asia/Ho_Chi_Minh", output_utc=False, default="{{now}}")
+    elif field.widget == "select" and field.kind == "doctype":
+        entry["options"] = list(portal.documents.types)
     elif field.widget == "select":
         entry["options"] = [c.name for c in portal.categories]
+    elif field.widget == "file":
+        entry.update(choose_url=False, multiple=True, required=False)
     elif field.widget == "list":
         entry["default"] = []
     elif field.widget == "boolean":
@@ -67,7 +74,11 @@ def editor_config(
         # decides the article's address from its title in any case)
         "slug": {"encoding": "ascii", "clean_accents": True},
         "output": {"omit_empty_optional_fields": True},
-        "collections": [_articles_collection(portal, docs_dir), _pages_collection(pages, docs_dir)],
+        "collections": [
+            _articles_collection(portal, docs_dir),
+            _documents_collection(portal, docs_dir),
+            _pages_collection(pages, docs_dir),
+        ],
     }
 
 
@@ -118,6 +129,35 @@ def _articles_collection(portal: PortalConfig, docs_dir: str) -> dict[str, Any]:
         "fields": [
             *(_widget(f, portal) for f in ARTICLE_FIELDS if f.in_editor),
             {"name": "body", "label": "Nội dung", "widget": "markdown", "hint": "Đề mục: ## ; danh sách: - "},
+        ],
+    }
+
+
+def _documents_collection(portal: PortalConfig, docs_dir: str) -> dict[str, Any]:
+    """The document library, with the content model's fields; files are stored beside the document."""
+    return {
+        "name": "van-ban",
+        "label": "Văn bản",
+        "label_singular": "văn bản",
+        "description": "Thư viện văn bản: nghị quyết, chỉ thị, hướng dẫn… Tệp PDF được lưu cạnh văn bản.",
+        "folder": f"{docs_dir}/{DOCUMENTS.rstrip('/')}",
+        "path": "{{year}}/{{slug}}",
+        "slug": "{{number}}",
+        "extension": "md",
+        "format": "frontmatter",
+        "create": True,
+        "delete": True,
+        "media_folder": "",
+        "public_folder": "",
+        "summary": "{{number}} – {{summary}}",
+        "sortable_fields": {
+            "fields": ["issued", "number", "type"],
+            "default": {"field": "issued", "direction": "descending"},
+        },
+        "view_groups": [{"label": "Loại văn bản", "field": "type"}],
+        "fields": [
+            *(_widget(f, portal) for f in DOCUMENT_FIELDS if f.in_editor),
+            {"name": "body", "label": "Toàn văn (nếu có)", "widget": "markdown", "required": False},
         ],
     }
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .addresses import RESERVED_SLUGS
+from .addresses import DOCUMENTS, DOCUMENTS_ARTICLES, RESERVED_SLUGS
 from .counter import CounterConfig, load_counter_config
 from .errors import ContentError, ContentErrors
 from .images import ORIGINAL_MAX
@@ -23,7 +23,13 @@ class Category:
 
     @property
     def url(self) -> str:
-        return f"{self.slug}/"
+        # the library's slug ("Văn bản" in the menu): the menu leads to the library, the
+        # category's articles are listed beside it
+        return DOCUMENTS_ARTICLES if f"{self.slug}/" == DOCUMENTS else f"{self.slug}/"
+
+    @property
+    def is_library(self) -> bool:
+        return f"{self.slug}/" == DOCUMENTS
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,28 @@ class EditorConfig:
     media_max: int = ORIGINAL_MAX  # photos are resized on upload to at most this many pixels a side
 
 
+# Party types (Quy định 399-QĐ/TW) and state types (Luật Ban hành văn bản quy phạm pháp luật)
+DOCUMENT_TYPES = (
+    "Nghị quyết", "Quyết định", "Chỉ thị", "Kết luận", "Quy chế", "Quy định", "Thông tri", "Hướng dẫn",
+    "Thông báo", "Báo cáo", "Kế hoạch", "Chương trình", "Đề án", "Tờ trình", "Công văn",
+    "Luật", "Nghị định", "Thông tư", "Công điện",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DocumentsConfig:
+    """`extra.portal.documents`: the document library's settings, each default declared here once."""
+
+    types: tuple[str, ...] = DOCUMENT_TYPES
+    link_mentions: bool = True  # a document's number in an article body becomes a link to it
+    per_page: int = 20  # rows of the registry's pages
+
+    def find_type(self, value: str) -> str | None:
+        """The declared type a value names (any case, with or without diacritics)."""
+        wanted = fold(value)
+        return next((t for t in self.types if fold(t) == wanted), None)
+
+
 @dataclass(frozen=True)
 class PortalConfig:
     categories: tuple[Category, ...]
@@ -113,6 +141,7 @@ class PortalConfig:
     banner: Banner = Banner()
     storage: Storage | None = None
     verbatim_files: tuple[str, ...] = ()  # files of docs/ published as they are although a browser runs them
+    documents: DocumentsConfig = DocumentsConfig()
     _lookup: dict[str, Category] = field(default_factory=dict, compare=False, repr=False)
 
     def find_category(self, value: str) -> Category | None:
@@ -125,7 +154,7 @@ class PortalConfig:
 
     @property
     def cache_key(self) -> tuple[str, ...]:
-        return tuple(f"{c.name}\0{c.slug}" for c in self.categories)
+        return (*(f"{c.name}\0{c.slug}" for c in self.categories), "\0".join(self.documents.types))
 
 
 # field name -> what it is, in the editors' words
@@ -326,6 +355,29 @@ def _verbatim(raw: Any, problems: list[ContentError]) -> tuple[str, ...]:
     return tuple(item.strip().strip("/") for item in raw)
 
 
+def _documents(raw: Any, problems: list[ContentError]) -> DocumentsConfig:
+    default = DocumentsConfig()
+    if raw is None:
+        return default
+    if not isinstance(raw, dict):
+        problems.append(_problem("documents", "cần các mục types:, link_mentions:, per_page:"))
+        return default
+    types = raw.get("types", default.types)
+    if not isinstance(types, list | tuple) or not types or not all(isinstance(t, str) and t.strip() for t in types):
+        problems.append(_problem("documents.types", "cần danh sách loại văn bản, ví dụ types: [Nghị quyết, Chỉ thị]"))
+        types = default.types
+    link = raw.get("link_mentions", default.link_mentions)
+    if not isinstance(link, bool):
+        problems.append(_problem("documents.link_mentions", f"hãy viết true hoặc false, không phải {link!r}"))
+        link = default.link_mentions
+    per_page = raw.get("per_page", default.per_page)
+    if not isinstance(per_page, int) or isinstance(per_page, bool) or per_page < 1:
+        problems.append(_problem("documents.per_page", f"cần một số nguyên dương, không phải {per_page!r}"))
+        per_page = default.per_page
+    names = tuple(dict.fromkeys(nfc(t).strip() for t in types))
+    return DocumentsConfig(names, link, per_page)
+
+
 def load_portal_config(extra: dict[str, Any]) -> PortalConfig:
     """Validate `extra.portal`; raise ContentErrors naming every bad key."""
     raw = extra.get("portal")
@@ -356,6 +408,7 @@ def load_portal_config(extra: dict[str, Any]) -> PortalConfig:
         (raw.get("images") or {}).get("storage") if isinstance(raw.get("images"), dict) else None, problems
     )
     verbatim = _verbatim(raw.get("verbatim_files"), problems)
+    documents = _documents(raw.get("documents"), problems)
     if problems:
         raise ContentErrors(problems)
     return PortalConfig(
@@ -370,5 +423,6 @@ def load_portal_config(extra: dict[str, Any]) -> PortalConfig:
         banner=banner,
         storage=storage,
         verbatim_files=verbatim,
+        documents=documents,
         _lookup=lookup,
     )

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
+from typing import Any
 from urllib.parse import urljoin
 from xml.sax.saxutils import escape
 
@@ -28,7 +29,7 @@ def rss(
     link_path: str,
     self_path: str,
     description: str,
-    articles: Iterable[Article],
+    articles: Iterable[Any],  # Article, or anything that reads like one (the library's feed)
     images: dict[str, str] | None = None,
 ) -> str:
     """An RSS 2.0 document: full titles, summaries, absolute links, dates in +0700."""
@@ -123,4 +124,28 @@ def news_article_jsonld(article: Article, site_url: str, site_name: str, image: 
         data["keywords"] = list(article.tags)
     text = json.dumps(data, ensure_ascii=False)
     # "</script>" inside a title must not close the element.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def legislation_jsonld(document: Any, site_url: str, image: str | None) -> str:
+    """JSON-LD `Legislation` for a document's page (schema.org; identifier, dates, type, issuer)."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Legislation",
+        "name": f"{document.heading}: {document.title or document.summary}",
+        "legislationIdentifier": document.number,
+        "legislationType": document.type,
+        "legislationDate": document.issued.date().isoformat(),
+        "legislationPassedBy": {"@type": "Organization", "name": document.issuer},
+        "abstract": document.summary,
+        "url": absolute(site_url, document.url),
+        "inLanguage": "vi",
+    }
+    if document.effective:
+        data["legislationDateVersion"] = document.effective.date().isoformat()
+    if document.expires:
+        data["expires"] = document.expires.date().isoformat()
+    if image:
+        data["image"] = image
+    text = json.dumps(data, ensure_ascii=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -6,8 +6,10 @@ templates only lay them out. Paths here are relative to the site root.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from .addresses import ARCHIVE, AUTHORS, PAGES, TAGS
 from .articles import Article
@@ -35,7 +37,7 @@ class Listing:
     url: str  # "thong-bao/trang/2/"
     title: str  # the <title> and the heading
     kind: str  # category, tag, author, year, month, archive, tags
-    items: list[Article] = field(default_factory=list)
+    items: Sequence[Any] = field(default_factory=list)  # Article, or Document in the library's registry
     number: int = 1
     total: int = 1
     pages: list[PageLink] = field(default_factory=list)
@@ -72,7 +74,7 @@ def paginate(
     base: str,
     title: str,
     kind: str,
-    articles: list[Article],
+    articles: Sequence[Any],  # articles, or the library's documents (anything with a date)
     per_page: int,
     feed_url: str = "",
     empty_message: str = "Chưa có bài viết nào.",

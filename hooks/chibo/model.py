@@ -22,6 +22,7 @@ class Field:
     in_editor: bool = True  # offered in the web editor's form
     hint: str = ""  # the web editor's help, where it differs from the manual's meaning
     kind: str = "text"  # how the reader parses it (fields.PARSERS): text, path, date, category, tags, …
+    example: str = ""  # what to write, in the message for a missing required field
 
 
 ARTICLE_FIELDS: tuple[Field, ...] = (
@@ -110,8 +111,103 @@ BOOLEAN_FIELDS = tuple(f.name for f in ARTICLE_FIELDS if f.kind == "boolean")
 NEW_ARTICLE_FIELDS = ("title", "date", "category", "author", "summary", "image", "tags", "draft", "pin")
 
 
-def readme_table() -> str:
-    """The manual's field table (HUONG-DAN.md), as the model says it."""
+DOCUMENT_FIELDS: tuple[Field, ...] = (
+    Field(
+        "number",
+        "Số/Ký hiệu",
+        "số và ký hiệu, đúng như trên văn bản: `12-HD/BTCTW`, `123/QĐ-UBND`",
+        "string",
+        "có",
+        example="12-HD/BTCTW",
+    ),
+    Field(
+        "type",
+        "Loại văn bản",
+        "một loại khai báo trong `mkdocs.yml` (`extra.portal.documents.types`; mặc định các loại văn bản "
+        "của Đảng và Nhà nước: Nghị quyết, Chỉ thị, Kết luận, Hướng dẫn, Quyết định…)",
+        "select",
+        "có",
+        kind="doctype",
+    ),
+    Field(
+        "issuer",
+        "Cơ quan ban hành",
+        "cơ quan ban hành: `Ban Tổ chức Trung ương`",
+        "string",
+        "có",
+        example="Ban Tổ chức Trung ương",
+    ),
+    Field(
+        "issued",
+        "Ngày ban hành",
+        "ngày ban hành, các dạng như ngày đăng bài: `2018-07-06`, `06/7/2018`",
+        "datetime",
+        "có",
+        kind="date",
+    ),
+    Field("summary", "Trích yếu", "trích yếu nội dung văn bản", "text", "có", example="Về sinh hoạt chi bộ"),
+    Field(
+        "file",
+        "Tệp văn bản",
+        "tệp đính kèm (PDF, DOC, DOCX, ODT, XLS, XLSX) đặt cạnh tệp .md, hoặc danh sách tệp; "
+        "bắt buộc trừ khi nội dung văn bản viết ngay trong tệp .md",
+        "file",
+        "có (trừ khi có toàn văn trong nội dung)",
+        default=[],
+        kind="texts",
+        example="12-hd-btctw.pdf",
+    ),
+    Field(
+        "effective", "Ngày có hiệu lực", "ngày văn bản có hiệu lực (không trước ngày ban hành)", "datetime", kind="day"
+    ),
+    Field("expires", "Ngày hết hiệu lực", "ngày văn bản hết hiệu lực", "datetime", kind="day"),
+    Field("signer", "Người ký", "người ký và chức vụ: `Nguyễn Văn A, Bí thư`", "string"),
+    Field(
+        "fields",
+        "Lĩnh vực",
+        "danh sách lĩnh vực: `[Công tác tổ chức, Đảng viên]`",
+        "list",
+        default=[],
+        kind="texts",
+        example="[Công tác tổ chức]",
+    ),
+    Field(
+        "replaces",
+        "Thay thế văn bản",
+        "số/ký hiệu các văn bản mà văn bản này thay thế: `[09-HD/BTCTW]`",
+        "list",
+        default=[],
+        kind="texts",
+        example="[09-HD/BTCTW]",
+    ),
+    Field("title", "Tên văn bản", "tên văn bản, nếu khác trích yếu", "string"),
+    Field("draft", "Bản nháp", "`true`: bản nháp, không được đăng", "boolean", default=False, kind="boolean"),
+    Field(
+        "slug",
+        "Đường dẫn",
+        "đường dẫn của văn bản; mặc định lấy từ số/ký hiệu (`12-HD/BTCTW` → `12-hd-btctw`)",
+        "string",
+        in_editor=False,
+        kind="slug",
+    ),
+)
+DOCUMENT_FIELD = {f.name: f for f in DOCUMENT_FIELDS}
+NEW_DOCUMENT_FIELDS = (
+    "number",
+    "type",
+    "issuer",
+    "issued",
+    "effective",
+    "signer",
+    "summary",
+    "file",
+    "fields",
+    "draft",
+)
+
+
+def readme_table(fields: tuple[Field, ...] = ARTICLE_FIELDS) -> str:
+    """A field table of the manual (HUONG-DAN.md), as the model says it."""
     lines = ["| trường | bắt buộc | ý nghĩa |", "| --- | --- | --- |"]
-    lines += [f"| `{f.name}` | {f.required or 'không'} | {f.meaning} |" for f in ARTICLE_FIELDS]
+    lines += [f"| `{f.name}` | {f.required or 'không'} | {f.meaning} |" for f in fields]
     return "\n".join(lines)

@@ -10,7 +10,8 @@ from typing import Any
 
 from .articles import Article
 from .bodies import Body
-from .feeds import absolute, news_article_jsonld
+from .feeds import absolute, legislation_jsonld, news_article_jsonld
+from .library import type_url
 from .listings import Listing
 from .outputs import fingerprint
 from .photos import PhotoOutput, ShownPhoto, share_alt
@@ -160,8 +161,114 @@ def listing_key(listing: Listing, card_keys: Mapping[str, str], site: SiteFacts)
 def listing_slots(listing: Listing, context: dict[str, Any], site_url: str, render: Any) -> dict[str, str]:
     """A listing page's own parts (head and content), for its shell or for MkDocs' page."""
     context = dict(context, listing=listing, canonical=absolute(site_url, listing.url))
+    content = "registry-content.html" if listing.kind == "documents" else "listing-content.html"
     return {
         "head": render("partials/portal/listing-head.html", context),
-        "content": render("partials/portal/listing-content.html", context),
+        "content": render(f"partials/portal/{content}", context),
         "toc": "",
     }
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A document's first page shown as an image (of its first PDF)."""
+
+    path: str  # the PDF, relative to the site
+    image: str  # the image, relative to the site
+    width: int
+    height: int
+    absolute: str
+
+
+def document_preview(document: Any, library: Any, site_url: str) -> Preview | None:
+    for path in document.files:
+        attachment = library.attachments.get(path)
+        if attachment is not None and attachment.preview:
+            image = f"{document.url}trang-dau.jpg"
+            width, height = attachment.preview_size
+            return Preview(path, image, width, height, absolute(site_url, image))
+    return None
+
+
+def document_row(document: Any, library: Any) -> tuple[object, ...]:
+    """A document as other pages show it (the registry, related lists)."""
+    files = tuple((p, library.attachments[p].format, library.attachments[p].size) for p in document.files)
+    return (
+        document.url,
+        document.number,
+        document.type,
+        document.issuer,
+        document.issued,
+        document.summary,
+        document.title,
+        library.status[document.src_path].label,
+        files,
+    )
+
+
+def document_key(document: Any, library: Any, body_key: str, card_keys: Mapping[str, str], site: SiteFacts) -> str:
+    """Everything a document's page shows: its file (by hash, in the body's key), its attached
+    files (by hash), its status and what it replaces, its neighbours of the same type, the
+    articles that mention it."""
+    status = library.status[document.src_path]
+    return fingerprint(
+        site.key,
+        body_key,
+        document_row(document, library),
+        [library.attachments[p].digest for p in document.files],
+        document_row(status.replaced_by, library) if status.replaced_by else None,
+        [document_row(d, library) for d in library.replaced.get(document.src_path, ())],
+        [document_row(d, library) for d in library.same_type.get(document.src_path, ())],
+        [card_keys[a.src_path] for a in library.mentioned_in.get(document.src_path, ())],
+    )
+
+
+def document_parts(
+    base: dict[str, Any], document: Any, library: Any, body: Body | None, site: SiteFacts, render: Any
+) -> dict[str, str]:
+    """A document page's own parts, to fill its shell with."""
+    canonical = absolute(site.site_url, document.url)
+    title = html.escape(f"{document.heading}: {document.title or document.summary}")
+    description = html.escape(document.summary)
+    preview = document_preview(document, library, site.site_url)
+    context = dict(
+        base,
+        page=PageStub(document.url, title, description, canonical),
+        document=document,
+        canonical=canonical,
+        type_url=type_url(document.type),
+        files=[library.attachments[p] for p in document.files],
+        preview=preview,
+        body=body.html if body is not None else "",
+        replaced=library.replaced.get(document.src_path, ()),
+        same_type=library.same_type.get(document.src_path, ()),
+        mentioned_in=library.mentioned_in.get(document.src_path, ()),
+        jsonld=legislation_jsonld(document, site.site_url, preview.absolute if preview else None),
+    )
+    return {
+        "title": title,
+        "description": description,
+        "canonical": canonical,
+        "head": render("partials/portal/document-head.html", context),
+        "content": render("partials/portal/document-content.html", context),
+        "toc": "",
+        "unresolved": "\n".join(body.unresolved) if body is not None else "",
+    }
+
+
+def registry_key(listing: Listing, library: Any, site: SiteFacts) -> str:
+    """A registry page: its pager, its rows, and the filters' choices it offers."""
+    return fingerprint(
+        site.key,
+        listing.url,
+        listing.title,
+        listing.number,
+        listing.total,
+        listing.pages,
+        [document_row(d, library) for d in listing.items],
+        library.types,
+        library.years,
+        library.issuers,
+        library.subjects,
+        library.category,
+    )

@@ -13,19 +13,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
+from typing import Any
 
-from .addresses import MOST_READ, RATINGS, SEARCH
+from .addresses import DOCUMENTS, MOST_READ, RATINGS, SEARCH
 from .articles import Article
+from .attachments import Attachment
 from .catalog import Catalog, PhotoPlan, build_catalog, plan_photos, unpublished_files
 from .config import PortalConfig
 from .errors import ContentError
 from .feeds import SitemapEntry
 from .index import SiteIndex, build_index
+from .library import Library, make_library
 from .links import candidates, image_targets, link_targets
 from .listings import Home, Listing, build_home, build_listings
-from .search import SearchRecord, article_record, page_record
+from .search import SearchRecord, article_record, document_record, page_record
 
 SEARCH_PAGE = f"{SEARCH}index.md"
+REGISTRY_PAGE = f"{DOCUMENTS}index.md"
 SEARCH_PAGE_CONTENT = "---\ntemplate: search.html\ntitle: Tìm kiếm\n---\n"
 # With a counter: what readers tell the site (templates read the build's Audience)
 AUDIENCE_PAGES = {
@@ -69,6 +73,9 @@ class SitePlan:
     sitemap: tuple[SitemapEntry, ...]  # articles, listings and pages, by address
     articles: frozenset[str] = field(default_factory=frozenset)  # every article file, published or not
     in_menu: frozenset[str] = field(default_factory=frozenset)  # listings MkDocs renders (the categories)
+    library: Library | None = None  # the document library (None: no document and no "Văn bản" in the menu)
+    documents: frozenset[str] = field(default_factory=frozenset)  # every document file, published or not
+    notices: tuple[ContentError, ...] = ()  # shown to editors, never a reason to stop publishing
 
 
 def make_plan(
@@ -77,9 +84,11 @@ def make_plan(
     portal: PortalConfig,
     now: datetime,
     named: set[str],
+    documents: tuple[Mapping[str, Any], Mapping[str, Attachment | None]] = ({}, {}),
 ) -> SitePlan:
     """`files`: every file MkDocs found, by source path; `read`: every article file read (its
-    Article or its problems); `named`: the files the settings name (logo, favicon, CSS, JS)."""
+    Article or its problems); `named`: the files the settings name (logo, favicon, CSS, JS);
+    `documents`: every document file read, and the files they attach inspected."""
     articles = {src: result for src, result in read.items() if not isinstance(result, list)}
     errors = [e for result in read.values() if isinstance(result, list) for e in result]
     known = set(files)
@@ -87,32 +96,29 @@ def make_plan(
     errors.extend(catalog.errors)
     index = build_index(catalog.published, portal)
     listings = build_listings(index, portal)
+    library = _library(documents, catalog, now, portal)
+    if library is not None:
+        errors.extend(library.errors)
+    read = {**read, **documents[0]}  # every file the portal owns, not MkDocs' pages
 
     pages = {src: f for src, f in files.items() if f.page is not None and src not in read}
     linked, pages_shown = _pages_links(pages, named)
     private = unpublished_files(articles, catalog, known, linked | set(pages_shown))
     editors = {src for src, f in files.items() if f.editors}
     photos = plan_photos(catalog, editors - private, pages_shown, linked)
-    dropped = frozenset(private | photos.withheld)
-    in_menu = {c.url for c in portal.categories}
-    generated = _generated(files, read, dropped, catalog, listings, portal, in_menu, errors)
+    dropped = frozenset(private | photos.withheld | (library.withheld if library else set()))
+    in_menu = {c.url for c in portal.categories if not c.is_library}
+    generated = _generated(files, read, dropped, catalog, listings, portal, in_menu, errors, library)
     # originals linked on purpose are published (cleaned of metadata) under their own name
     targets = {
         src: f.url for src, f in files.items() if (src not in dropped or src in photos.linked) and src not in read
     }
     targets.update({g.src_uri: g.src_uri[: -len("index.md")] for g in generated})
     targets.update({a.src_path: a.url for a in catalog.published.values()})
+    if library is not None:
+        targets.update({d.src_path: d.url for d in library.newest})
 
-    records = [article_record(a) for a in catalog.published.values()]
-    records += [page_record(f.url, f.page or "") for src, f in pages.items() if src not in dropped and f.url != ""]
-
-    newest = index.newest[0].date if index.newest else None
-    sitemap = [SitemapEntry(a.url, a.date) for a in catalog.published.values()]
-    sitemap += [
-        SitemapEntry(url, listing.lastmod or (newest if url in in_menu else None)) for url, listing in listings.items()
-    ]
-    listed = {e.path for e in sitemap}
-    sitemap += [SitemapEntry(f.url, newest) for src, f in pages.items() if src not in dropped and f.url not in listed]
+    records, sitemap = _search_and_sitemap(catalog, index, listings, library, pages, dropped, portal)
     return SitePlan(
         catalog=catalog,
         index=index,
@@ -124,11 +130,56 @@ def make_plan(
         generated=tuple(generated),
         photos=photos,
         targets=MappingProxyType(targets),
-        search_records=tuple(records),
-        sitemap=tuple(sorted(sitemap, key=lambda e: e.path)),
-        articles=frozenset(read),
+        search_records=records,
+        sitemap=sitemap,
+        articles=frozenset(read) - frozenset(documents[0]),
         in_menu=frozenset(in_menu),
+        library=library,
+        documents=frozenset(documents[0]),
+        notices=library.warnings if library else (),
     )
+
+
+def _search_and_sitemap(
+    catalog: Catalog,
+    index: SiteIndex,
+    listings: Mapping[str, Listing],
+    library: Library | None,
+    pages: Mapping[str, SourceFile],
+    dropped: frozenset[str],
+    portal: PortalConfig,
+) -> tuple[tuple[SearchRecord, ...], tuple[SitemapEntry, ...]]:
+    """What the search index holds (articles, documents, pages) and what the sitemap lists, by
+    address; a page that lists nothing yet has the site's newest date."""
+    shown = [f for src, f in pages.items() if src not in dropped]
+    records = [article_record(a) for a in catalog.published.values()]
+    records += [document_record(d, library) for d in library.newest] if library else []
+    records += [page_record(f.url, f.page or "") for f in shown if f.url != ""]  # not the home page
+    newest = index.newest[0].date if index.newest else None
+    categories = {c.url for c in portal.categories}
+    sitemap = [SitemapEntry(a.url, a.date) for a in catalog.published.values()]
+    sitemap += [
+        SitemapEntry(url, page.lastmod or (newest if url in categories else None)) for url, page in listings.items()
+    ]
+    if library is not None:
+        sitemap += [SitemapEntry(d.url, d.issued) for d in library.newest]
+        sitemap += [SitemapEntry(url, page.lastmod or newest) for url, page in library.listings.items()]
+    listed = {e.path for e in sitemap}
+    sitemap += [SitemapEntry(f.url, newest) for f in shown if f.url not in listed]
+    return tuple(records), tuple(sorted(sitemap, key=lambda e: e.path))
+
+
+def _library(
+    documents: tuple[Mapping[str, Any], Mapping[str, Attachment | None]],
+    catalog: Catalog,
+    now: datetime,
+    portal: PortalConfig,
+) -> Library | None:
+    """The document library, when there are documents or the menu has "Văn bản"."""
+    if not documents[0] and not any(c.is_library for c in portal.categories):
+        return None
+    category = next((c.url for c in portal.categories if c.is_library), "")
+    return make_library(documents[0], documents[1], catalog.published.values(), now, portal.documents, category)
 
 
 def _pages_links(pages: Mapping[str, SourceFile], named: set[str]) -> tuple[set[str], dict[str, str]]:
@@ -154,12 +205,15 @@ def _generated(
     portal: PortalConfig,
     in_menu: set[str],
     errors: list[ContentError],
+    library: Library | None = None,
 ) -> list[Generated]:
     """The pages the portal adds to MkDocs' own, where no editor's file has the address (each
     collision is an error naming the file)."""
     taken = {f.dest_uri: src for src, f in files.items() if src not in dropped and src not in read}
     for article in catalog.published.values():
         taken.setdefault(article.dest_path, article.src_path)
+    for document in library.newest if library else ():
+        taken.setdefault(document.dest_path, document.src_path)
 
     def free(url: str, what: str) -> bool:
         owner = taken.get(f"{url}index.html")
@@ -179,4 +233,17 @@ def _generated(
     for listing in listings.values():
         if free(listing.url, f"trang danh sách «{listing.title}»") and listing.url in in_menu:
             generated.append(Generated(listing.src_uri, f"# {listing.title}\n", in_nav=True))
+    if library is not None:
+        generated += _registry(library, portal, free)
+    return generated
+
+
+def _registry(library: Library, portal: PortalConfig, free: Any) -> list[Generated]:
+    """The registry's first page, which MkDocs renders (in the menu when it has "Văn bản"); its
+    other pages are the portal's. `free(url, what)` says whether no editor's file has the address."""
+    generated = []
+    for page in library.listings.values():
+        if free(page.url, f"trang «{page.title}» của thư viện văn bản") and page.url == DOCUMENTS:
+            in_nav = any(c.is_library for c in portal.categories)
+            generated.append(Generated(REGISTRY_PAGE, f"# {page.title}\n", in_nav=in_nav))
     return generated

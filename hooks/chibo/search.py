@@ -35,6 +35,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from .addresses import SEARCH_INDEX
 from .articles import Article, plain_text
@@ -79,6 +80,24 @@ def article_record(article: Article) -> SearchRecord:
         category=article.category.name,
         tags=article.tags,
         author=article.author,
+    )
+
+
+DOCUMENTS_FILTER = "Văn bản"  # the search page's filter for the document library
+
+
+def document_record(document: Any, library: Any) -> SearchRecord:
+    """A document of the library (`library.Library`): its number, summary, issuer, signer,
+    fields, body and the text of its PDFs."""
+    texts = [library.attachments[p].text for p in document.files if p in library.attachments]
+    return SearchRecord(
+        url=document.url,
+        title=f"{document.heading}: {document.title or document.summary}",
+        text=" ".join([document.issuer, document.signer, *document.fields, document.text, *texts]).strip(),
+        summary=document.summary,
+        published=document.issued,
+        category=DOCUMENTS_FILTER,
+        author=document.signer,
     )
 
 

@@ -30,7 +30,8 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from .articles import ArticleReader
+from .articles import ContentReader
+from .attachments import FILE_LIMIT, Attachment, AttachmentCache
 from .audience import Audience, make_audience
 from .bodies import BodyConverter
 from .cache import cache_dir, tracked_cache_files
@@ -38,6 +39,7 @@ from .catalog import now_in_vietnam
 from .cms import ADMIN_DIR, admin_page, editor_config, editor_config_yaml
 from .config import PortalConfig, load_portal_config
 from .counter import Snapshot, fetch_snapshot, hits_reader, load_snapshot, save_snapshot
+from .documents import Document, read_document
 from .errors import ContentError, ContentErrors
 from .feeds import absolute
 from .most_read import MostRead, fetch_most_read, load_most_read, save_most_read
@@ -48,11 +50,11 @@ from .photos import PhotoOutput, ShownPhoto, addressed_at, featured_images, make
 from .plan import SitePlan, SourceFile, make_plan
 from .preview_index import PreviewIndex
 from .ratings import RatingsSnapshot, load_ratings, save_ratings, update_ratings
-from .search import INDEX_DIR, make_index
+from .search import DOCUMENTS_FILTER, INDEX_DIR, make_index
 from .storage import write_manifest
 from .vendored import tampered
 from .workers import run_forked, start_forked, working_on
-from .writers import Job, Templates, write_feeds, write_pages
+from .writers import Job, Templates, write_feeds, write_library, write_pages
 
 RATINGS_BUDGET = 3.0  # seconds a build may spend reading new ratings (the rest waits for the next build)
 STAGING = ".chibo-mkdocs"
@@ -128,7 +130,9 @@ class Session:
         self.command = "build"
         self.configured: Configured | None = None
         self.build: Build | None = None
-        self.reader = ArticleReader()
+        self.reader = ContentReader()
+        self.document_reader = ContentReader(read_document, "-documents")
+        self.attachments = AttachmentCache()
         self.output = Output()
         self.served = ""  # a preview's served folder (MkDocs writes into its STAGING)
         self.search: Callable[[], tuple[bool, dict[str, str] | str, float]] | None = None
@@ -136,6 +140,7 @@ class Session:
         self.last = BuildResult()
         self._unpruned = 0  # parts stored since the cache last dropped unused ones
         self.read_count = 0  # articles read in this build (the others' results were kept)
+        self._library_keys: set[str] = set()  # parts the library's pages used in this build
 
     @property
     def preview(self) -> bool:
@@ -267,6 +272,41 @@ class Session:
                 reader.save(kept, out)
         return out
 
+    def read_documents(
+        self, documents: Mapping[str, str], docs_dir: str, known: set[str], project_root: str
+    ) -> tuple[dict[str, Any], dict[str, Attachment | None]]:
+        """Every document file (source path -> file on disk) read, and every file they attach
+        inspected (None: not among `known`, the files MkDocs may publish). A file's result is
+        kept by its content's hash: a warm build parses no PDF."""
+        portal = self.settings_read().config
+        read: dict[str, Any] = {}
+        for src, path in documents.items():
+            with open(path, "rb") as f:
+                digest, result, new = self.document_reader.read(src, f.read(), portal)
+            if new:
+                self.document_reader.remember(src, digest, portal, result)
+            read[src] = result
+        kept = cache_dir(project_root) / "attachments.pickle"
+        if not self.preview:
+            self.attachments.load(kept)
+        attachments: dict[str, Attachment | None] = {}
+        for path in sorted({p for d in read.values() if isinstance(d, Document) for p in d.files}):
+            attachments[path] = self._attachment(path, docs_dir) if path in known else None
+        if not self.preview:
+            with contextlib.suppress(OSError):
+                self.attachments.save(kept, {a.digest for a in attachments.values() if a is not None})
+        return read, attachments
+
+    def _attachment(self, path: str, docs_dir: str) -> Attachment | None:
+        full = os.path.join(docs_dir, path)
+        size = os.path.getsize(full)
+        if size > FILE_LIMIT:
+            return Attachment(
+                path, "", size, "", problem=f"tệp lớn hơn {FILE_LIMIT // 2**20} MB; hãy nén hoặc chia nhỏ"
+            )
+        with open(full, "rb") as f:
+            return self.attachments.inspect(path, f.read())[0]
+
     def plan_site(
         self,
         files: Mapping[str, SourceFile],
@@ -274,11 +314,12 @@ class Session:
         named: set[str],
         settings: Settings,
         refused: Iterable[ContentError] = (),
+        documents: tuple[Mapping[str, Any], Mapping[str, Attachment | None]] = ({}, {}),
     ) -> Build:
         """The build: its plan, its photos, and every problem (in Vietnamese), `refused` files included."""
         configured = self.settings_read()
         config = configured.config
-        plan = make_plan(files, read, config, now_in_vietnam(), named)
+        plan = make_plan(files, read, config, now_in_vietnam(), named, documents)
         store = cache_dir(settings.project_root) / "images"
         photos = make_photos(
             plan.photos,
@@ -322,6 +363,8 @@ class Session:
             return
         records = build.plan.search_records
         categories = [c.name for c in build.config.categories]
+        if build.plan.library is not None and build.plan.library.newest and DOCUMENTS_FILTER not in categories:
+            categories.append(DOCUMENTS_FILTER)
         if self.preview:
             if problem := self.preview_index.problem:
                 self.search = lambda: (False, problem, 0.0)
@@ -378,6 +421,7 @@ class Session:
         self.output.atomic = self.preview
         job = self._job(build, templates)
         steps: list[tuple[str, Callable[[], None]]] = [
+            ("library", lambda: self._write_library(job, result)),  # first: the pages' step prunes the parts
             ("pages", lambda: self._write_pages(job, result)),
             ("feeds", lambda: write_feeds(job, build.settings.site_description, list(build.config.categories))),
             ("search index", lambda: self._write_search(result)),
@@ -396,8 +440,13 @@ class Session:
 
     def _job(self, build: Build, templates: Templates) -> Job:
         settings = build.settings
+        library = build.plan.library
         bodies = BodyConverter(
-            build.plan.targets, settings.markdown_extensions, settings.mdx_configs, build.photos.pictures
+            build.plan.targets,
+            settings.markdown_extensions,
+            settings.mdx_configs,
+            build.photos.pictures,
+            library.mentions if library is not None else None,
         )
         job = Job(
             build.plan,
@@ -425,9 +474,17 @@ class Session:
         # a preview drops unused parts now and then, not on every save (it adds a row or two a save)
         self._unpruned += report.rendered
         if not self.preview or self._unpruned > 2000:
-            job.parts.keep_only(report.keys)
+            job.parts.keep_only(report.keys | self._library_keys)
             self._unpruned = 0
-        result.rendered = report.rendered
+        result.rendered += report.rendered
+
+    def _write_library(self, job: Job, result: BuildResult) -> None:
+        report = write_library(job, self.workers())
+        for src_path in sorted(report.unresolved):
+            for link in report.unresolved[src_path]:
+                log.warning(f"Văn bản docs/{src_path} có liên kết tới '{link}' nhưng không tìm thấy tệp này.")
+        self._library_keys = report.keys
+        result.rendered += report.rendered
 
     def _write_search(self, result: BuildResult) -> None:
         if self.search is None:

@@ -135,3 +135,11 @@ def _field_lines(front: str, first_line: int) -> dict[str, int]:
         if m := re.match(r"([A-Za-z_]+)\s*:", line):
             lines.setdefault(m.group(1), number)
     return lines
+
+
+def markdown_body(text: str) -> str:
+    """The Markdown that follows a content file's front matter: NFC, leading blank lines dropped."""
+    text = clean_text(text).replace("\r\n", "\n")
+    if FRONT_MATTER.detect(text):
+        text = FRONT_MATTER.split(text)[1]
+    return text.lstrip("\n")

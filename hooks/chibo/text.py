@@ -83,3 +83,10 @@ def format_tenths(value: float) -> str:
 def format_number(value: int) -> str:
     """Vietnamese thousands separator: 6835657 -> '6.835.657'."""
     return format_decimal(value, locale=LOCALE)
+
+
+def format_size(size: int) -> str:
+    """A file's size as readers read it: '350 kB', '1,2 MB'."""
+    if size < 1_000_000:
+        return f"{max(1, round(size / 1000))} kB"
+    return f"{format_decimal(round(size / 1_000_000, 1), locale=LOCALE)} MB"

@@ -14,16 +14,31 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any, Protocol
 
+from .addresses import DOCUMENTS
 from .articles import article_body
 from .audience import Audience
 from .bodies import BodyConverter
+from .config import Category
 from .feeds import FEED_SIZE, absolute, rss, sitemap
+from .library import DATA_FILE, FEED, registry_data
 from .outputs import Output, PartsCache, Written, fingerprint
-from .pages import PageStub, SiteFacts, article_key, article_parts, listing_key, listing_slots
+from .pages import (
+    PageStub,
+    SiteFacts,
+    article_key,
+    article_parts,
+    document_key,
+    document_parts,
+    document_preview,
+    listing_key,
+    listing_slots,
+    registry_key,
+)
 from .photos import PhotoOutput, ShownPhoto
 from .plan import SitePlan
 from .sanitise import located
 from .shell import Shell
+from .source import markdown_body
 from .workers import run_forked, working_on
 
 
@@ -191,3 +206,110 @@ def write_feeds(job: Job, site_description: str, categories: list[Any]) -> None:
             group.articles,
         )
     output.write("sitemap.xml", sitemap(site.site_url, plan.sitemap))
+
+
+def write_library(job: Job, workers: int) -> Report:
+    """The document library's pages (each document, the registry's pages MkDocs does not render),
+    its first-page images, the registry's data for its filters and its feed."""
+    library = job.plan.library
+    total = Report()
+    if library is None:
+        return total
+    parts = run_forked(lambda share: _write_documents(job, share), list(library.documents), workers)
+    parts += [_write_registry(job, [url for url in library.listings if url != DOCUMENTS])]
+    for report in parts:
+        total.keys |= report.keys
+        total.unresolved.update(report.unresolved)
+        total.rendered += report.rendered
+        job.output.add(report.done)
+    for document in library.newest:
+        preview = document_preview(document, library, job.site.site_url)
+        if preview is not None:
+            job.output.write(preview.image, library.attachments[preview.path].preview)
+    job.output.write(DATA_FILE, registry_data(library))
+    items = [_FeedDocument(d) for d in library.newest[:FEED_SIZE]]
+    job.output.write(
+        FEED, rss(job.site.site_url, f"Văn bản – {job.site.site_name}", DOCUMENTS, FEED, "Văn bản mới", items)
+    )
+    return total
+
+
+def _write_documents(job: Job, paths: list[str]) -> Report:
+    report = Report()
+    new: dict[str, bytes] = {}
+    output, library = job.output, job.plan.library
+    assert library is not None  # write_library's caller checked
+    before, output.done = output.done, report.done
+    shell, base = job.templates.shell(3, True)
+    shell_id = _shell_id(shell)
+    for src_path in paths:
+        working_on(f"docs/{src_path}")
+        document = library.documents[src_path]
+        body_key = job.bodies.key(src_path, document.content_hash, document.links, document.url, False)
+        key = document_key(document, library, body_key, job.card_keys, job.site)
+        report.keys.add(key)
+        page_key = fingerprint(shell_id, key)
+        if output.fresh(document.dest_path, page_key):
+            continue
+        parts = job.parts.get(key)
+        if parts is None:
+            body = None
+            if document.has_body:
+                with open(os.path.join(job.docs_dir, src_path), "rb") as f:
+                    text = f.read().decode("utf-8-sig")
+                body = job.bodies.convert(src_path, document.url, markdown_body(text), False)
+            parts = document_parts(base, document, library, body, job.site, job.templates.render)
+            new[key] = PartsCache.pack(parts)
+            report.rendered += 1
+        if parts["unresolved"]:
+            report.unresolved[src_path] = tuple(parts["unresolved"].split("\n"))
+        output.write(document.dest_path, shell.fill(parts), page_key)
+    output.done = before
+    job.parts.add(new)
+    return report
+
+
+def _write_registry(job: Job, urls: list[str]) -> Report:
+    report = Report()
+    output, library = job.output, job.plan.library
+    assert library is not None
+    before, output.done = output.done, report.done
+    shells: dict[int, tuple[Shell, dict[str, Any], str]] = {}
+    for url in urls:
+        listing = library.listings[url]
+        depth = url.count("/")
+        if depth not in shells:
+            shell, base = job.templates.shell(depth, False)
+            shells[depth] = (shell, base, _shell_id(shell))
+        shell, base, shell_id = shells[depth]
+        page_key = fingerprint(shell_id, registry_key(listing, library, job.site))
+        path = f"{url}index.html"
+        if output.fresh(path, page_key):
+            continue
+        canonical = absolute(job.site.site_url, url)
+        context = dict(base, page=PageStub(url, escape(listing.title), "", canonical))
+        parts = listing_slots(listing, context, job.site.site_url, job.templates.render)
+        parts.update(title=escape(listing.title), description="", canonical=canonical)
+        report.rendered += 1
+        output.write(path, shell.fill(parts), page_key)
+    output.done = before
+    return report
+
+
+@dataclass(frozen=True)
+class _FeedDocument:
+    """A document as the feed lists it."""
+
+    document: Any
+
+    def __getattr__(self, name: str) -> Any:
+        document = self.document
+        shown = {
+            "title": f"{document.heading}: {document.title or document.summary}",
+            "category": _LIBRARY,
+            "author": document.signer,
+        }
+        return shown[name] if name in shown else getattr(document, name)
+
+
+_LIBRARY = Category("Văn bản", "van-ban")

@@ -1,0 +1,172 @@
+"""A document's attached files: is each what its extension says, how big, and for a PDF its text
+(for search) and its first page as an image (for the detail page and link previews).
+
+PDFs are read with pypdfium2 (PDFium's Apache/BSD build; PyMuPDF is AGPL). Each file's result is
+kept by the hash of its content (`AttachmentCache`), so a warm build parses no PDF. Hostile files
+cost bounded time and memory: files over FILE_LIMIT are refused unread, text is taken from the
+first PAGE_LIMIT pages and cut at TEXT_LIMIT characters, the preview is rendered at a fixed width.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import pickle
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .cache import atomic_write
+from .documents import FORMATS
+from .text import clean_text
+
+FILE_LIMIT = 50 * 1024 * 1024  # GitHub refuses files over 100 MB; a document is rarely a tenth of it
+PAGE_LIMIT = 300
+TEXT_LIMIT = 400_000  # characters of a PDF's text kept for search
+PREVIEW_WIDTH = 480  # px of the first page's image
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # DOC, XLS
+# a zip file's member that says what it holds
+_ZIPPED = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml", ".odt": "content.xml"}
+# characters that Vietnamese text never has but TCVN3 (.VnTime) and VNI fonts leave in extracted text
+_LEGACY = frozenset("¸µ¶·¹¨®©ª«¬­¤¦§£¥¢¡øûïñöäëåüÿÊÇÑÆ")
+SCAN_WARNING = "không tìm được chữ trong tệp, bạn đọc không tìm thấy văn bản này bằng nội dung"
+LEGACY_WARNING = (
+    "chữ trong tệp có vẻ gõ bằng bảng mã cũ (TCVN3 hoặc VNI), bạn đọc sẽ thấy chữ lỗi khi tìm kiếm; "
+    "hãy chuyển tệp sang Unicode (ví dụ bằng Unikey: Công cụ chuyển mã) rồi xuất lại PDF"
+)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    path: str  # relative to docs/
+    format: str  # "PDF"
+    size: int  # bytes
+    digest: str
+    text: str = ""  # a PDF's text, NFC
+    pages: int = 0
+    preview: bytes = b""  # a PDF's first page as JPEG
+    preview_size: tuple[int, int] = (0, 0)
+    problem: str = ""  # why it cannot be published (content not what the extension says)
+    warning: str = ""  # published, but readers will miss something
+
+
+def inspect(path: str, raw: bytes) -> Attachment:
+    """What `raw`, the content of docs/`path`, is."""
+    extension = Path(path).suffix.lower()
+    digest = hashlib.sha1(raw).hexdigest()
+    format_name = FORMATS[extension]
+    base = Attachment(path, format_name, len(raw), digest)
+    if not _looks_like(extension, raw):
+        return Attachment(
+            path,
+            format_name,
+            len(raw),
+            digest,
+            problem=f"nội dung tệp không phải {format_name} như đuôi .{extension[1:]} của nó; "
+            f"hãy đính kèm đúng tệp {format_name} (hoặc đổi đuôi tệp cho đúng loại)",
+        )
+    if extension != ".pdf":
+        return base
+    return _pdf(base, raw)
+
+
+def _looks_like(extension: str, raw: bytes) -> bool:
+    if extension == ".pdf":
+        return b"%PDF-" in raw[:1024]
+    if extension in (".doc", ".xls"):
+        return raw.startswith(_OLE)
+    if not raw.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zipped:
+            return _ZIPPED[extension] in zipped.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
+def _pdf(base: Attachment, raw: bytes) -> Attachment:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(raw)
+    except pdfium.PdfiumError as exc:
+        return Attachment(
+            base.path,
+            base.format,
+            base.size,
+            base.digest,
+            problem=f"không mở được tệp PDF ({exc}); hãy xuất lại tệp PDF (tệp có mật khẩu cũng không mở được)",
+        )
+    try:
+        pages = len(pdf)
+        parts, total = [], 0
+        for number in range(min(pages, PAGE_LIMIT)):
+            page = pdf[number]
+            text = page.get_textpage().get_text_bounded()
+            parts.append(text)
+            total += len(text)
+            if total > TEXT_LIMIT:
+                break
+        text = " ".join(clean_text(unicodedata.normalize("NFC", " ".join(parts))).split())[:TEXT_LIMIT]
+        preview, preview_size = _preview(pdf[0]) if pages else (b"", (0, 0))
+    finally:
+        pdf.close()
+    warning = SCAN_WARNING if len(text) < 20 else LEGACY_WARNING if legacy_encoding(text) else ""
+    return Attachment(
+        base.path, base.format, base.size, base.digest, text, pages, preview, preview_size, warning=warning
+    )
+
+
+def _preview(page: object) -> tuple[bytes, tuple[int, int]]:
+    width = page.get_width()  # type: ignore[attr-defined]
+    scale = min(PREVIEW_WIDTH / width, 2.0) if width > 0 else 1.0
+    image = page.render(scale=scale).to_pil().convert("RGB")  # type: ignore[attr-defined]
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=75, optimize=True)
+    return out.getvalue(), image.size
+
+
+def legacy_encoding(text: str) -> bool:
+    """Text typed in TCVN3 or VNI and read as Unicode: marks Vietnamese never uses, often."""
+    letters = sum(1 for c in text if c.isalpha())
+    odd = sum(1 for c in text if c in _LEGACY)
+    return letters > 0 and odd * 50 > letters
+
+
+class AttachmentCache:
+    """Results by content hash, kept between builds in the cache folder."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        self._known: dict[str, Attachment] = {}
+
+    def inspect(self, path: str, raw: bytes) -> tuple[Attachment, bool]:
+        """The file's result and whether it was inspected now."""
+        key = hashlib.sha1(raw).hexdigest() + Path(path).suffix.lower()  # the same bytes as .pdf and .doc differ
+        known = self._known.get(key)
+        if known is not None:
+            return (known if known.path == path else _moved(known, path)), False
+        result = inspect(path, raw)
+        self._known[key] = result
+        return result, True
+
+    def load(self, path: Path) -> None:
+        try:
+            with open(path, "rb") as f:
+                version, entries = pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+            return
+        if version == self.VERSION and isinstance(entries, dict):
+            self._known.update(entries)
+
+    def save(self, path: Path, used: set[str]) -> None:
+        entries = {key: a for key, a in self._known.items() if key[:40] in used}
+        atomic_write(path, pickle.dumps((self.VERSION, entries), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _moved(known: Attachment, path: str) -> Attachment:
+    """The same content under another name."""
+    return dataclasses.replace(known, path=path)
