@@ -16,7 +16,7 @@ from pathlib import Path
 import frontmatter
 import pytest
 import yaml
-from chibo.model import ARTICLE_FIELDS, readme_table
+from chibo.model import ARTICLE_FIELDS, DOCUMENT_FIELDS, readme_table
 from support import REPO, Site, build_env, make_site, mkdocs_serve, served
 
 ADMIN = REPO / "overrides/admin"
@@ -62,11 +62,20 @@ def test_config_follows_the_content_model_and_mkdocs_yml(site: Site, tmp_path: P
     assert fields["date"]["format"] == "YYYY-MM-DD HH:mm" and fields["date"]["input_timezone"] == "Asia/Ho_Chi_Minh"
     assert config["publish_mode"] == "editorial_workflow"
     assert config["media_libraries"]["default"]["config"]["transformations"]["raster_image"]["width"] == 2000
-    pages = config["collections"][1]["files"]
+    pages = next(c for c in config["collections"] if c["name"] == "trang")["files"]
     assert [(p["file"], p["label"]) for p in pages] == [
         ("docs/gioi-thieu.md", "Giới thiệu"),
         ("docs/lien-he.md", "Liên hệ"),
     ]
+    documents = next(c for c in config["collections"] if c["name"] == "van-ban")
+    assert documents["folder"] == "docs/van-ban" and documents["media_folder"] == ""
+    doc_fields = {f["name"]: f for f in documents["fields"]}
+    assert [f.name for f in DOCUMENT_FIELDS if f.in_editor] + ["body"] == list(doc_fields)
+    for field in DOCUMENT_FIELDS:
+        if field.in_editor:
+            assert doc_fields[field.name]["label"] == field.label
+    assert "Hướng dẫn" in doc_fields["type"]["options"] and doc_fields["file"]["widget"] == "file"
+    assert doc_fields["issued"]["format"] == "YYYY-MM-DD" and doc_fields["issued"]["time_format"] is False
     # a category added in mkdocs.yml appears; approval can be turned off; a repository named
     other = make_site(
         tmp_path / "other",
@@ -82,7 +91,9 @@ def test_config_follows_the_content_model_and_mkdocs_yml(site: Site, tmp_path: P
 
 
 def test_readme_field_table_is_the_content_model() -> None:
-    assert readme_table() in (REPO / "HUONG-DAN.md").read_text(encoding="utf-8")
+    manual = (REPO / "HUONG-DAN.md").read_text(encoding="utf-8")
+    assert readme_table() in manual
+    assert readme_table(DOCUMENT_FIELDS) in manual
 
 
 def test_chibo_new_writes_the_models_fields(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from support import AXE, MODEL_URL, REPO, VNU, Site, article, make_site, phone_photo, served
+from support import AXE, MODEL_URL, REPO, VNU, Site, article, document, make_site, phone_photo, served, text_pdf
 
 PAGES = [
     "",
@@ -31,6 +31,8 @@ PAGES = [
     "the/",
     "tac-gia/van-chau/",
     "bai-viet/2024/03/hoi-nghi-co-anh/",  # featured photo, a captioned figure, a gallery
+    "van-ban/",  # the document library's registry
+    "van-ban/2018/12-hd-btctw/",  # a document with a PDF and its first page
 ]
 
 
@@ -62,6 +64,10 @@ def site(tmp_path_factory) -> Site:
         body='Hội nghị diễn ra sáng nay.\n\n![Phát biểu](anh/1.jpg "Phát biểu")\n\n![Biểu quyết](anh/2.jpg)\n![Lưu niệm](anh/3.jpg)',
     )
     files.update({f"bai-viet/2024/anh/{n}.jpg": phone_photo(1200, 900) for n in range(4)})
+    files["van-ban/2018/12-hd-btctw.md"] = document(
+        "12-HD/BTCTW", "Hướng dẫn", "Ban Tổ chức Trung ương", "2018-07-06", "Về sinh hoạt chi bộ", file="hd.pdf"
+    )
+    files["van-ban/2018/hd.pdf"] = text_pdf("Hướng dẫn về sinh hoạt chi bộ.")
     built = make_site(tmp_path_factory.mktemp("quality"), files, configure=_configure)
     built.build()
     return built
@@ -92,7 +98,7 @@ def test_html_is_valid(site: Site, checkers: None) -> None:
     assert errors == []
 
 
-@pytest.mark.parametrize("path", PAGES[:7])
+@pytest.mark.parametrize("path", [*PAGES[:7], *PAGES[-2:]])
 def test_no_accessibility_violations(browser, base: str, path: str) -> None:
     assert AXE.exists(), "axe-core comes from `npm ci` (see .ci/run)"
     context = browser.new_context(viewport={"width": 1280, "height": 900})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import io
 import json
 import os
 import subprocess
@@ -273,3 +274,44 @@ def need(what: str, present: bool, install: str) -> None:
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+def document(number: str, type_: str, issuer: str, issued: str, summary: str, body: str = "", **fields: Any) -> str:
+    """A document of the library as an editor writes it."""
+    meta = {"number": number, "type": type_, "issuer": issuer, "issued": issued, "summary": summary, **fields}
+    return f"---\n{yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)}---\n{body}\n"
+
+
+def text_pdf(text: str, pages: int = 1) -> bytes:
+    """A real PDF with `text` as its text layer, in a font with Vietnamese letters."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("BeVietnamPro", "", str(REPO / "hooks/chibo/fonts/BeVietnamPro-Bold.ttf"))
+    pdf.set_font("BeVietnamPro", size=12)
+    for _ in range(pages):
+        pdf.add_page()
+        pdf.multi_cell(0, 8, text)
+    return bytes(pdf.output())
+
+
+def latin1_pdf(text: str) -> bytes:
+    """A PDF in a core font: what a document typed in TCVN3 (.VnTime) gives when read as text."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.multi_cell(0, 8, text)
+    return bytes(pdf.output())
+
+
+def scan_pdf() -> bytes:
+    """An image-only PDF, as a scanner makes: a page with no text layer."""
+    from PIL import Image, ImageDraw
+
+    page = Image.new("RGB", (620, 877), "white")
+    ImageDraw.Draw(page).rectangle((60, 80, 560, 120), fill="black")
+    out = io.BytesIO()
+    page.save(out, "PDF", resolution=75)
+    return out.getvalue()
