@@ -13,6 +13,7 @@ import dataclasses
 import hashlib
 import io
 import pickle
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -30,7 +31,8 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # DOC, XLS
 # a zip file's member that says what it holds
 _ZIPPED = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml", ".odt": "content.xml"}
 # characters that Vietnamese text never has but TCVN3 (.VnTime) and VNI fonts leave in extracted text
-_LEGACY = frozenset("¸µ¶·¹¨®©ª«¬­¤¦§£¥¢¡øûïñöäëåüÿÊÇÑÆ")
+_LEGACY = re.compile("[¸µ¶·¹¨®©ª«¬\u00ad¤¦§£¥¢¡øûïñöäëåüÿÜÖÄËÏÅÇÑÆ]")
+_LETTER = re.compile(r"[^\W\d_]")
 SCAN_WARNING = "không tìm được chữ trong tệp, bạn đọc không tìm thấy văn bản này bằng nội dung"
 LEGACY_WARNING = (
     "chữ trong tệp có vẻ gõ bằng bảng mã cũ (TCVN3 hoặc VNI), bạn đọc sẽ thấy chữ lỗi khi tìm kiếm; "
@@ -52,10 +54,10 @@ class Attachment:
     warning: str = ""  # published, but readers will miss something
 
 
-def inspect(path: str, raw: bytes) -> Attachment:
-    """What `raw`, the content of docs/`path`, is."""
+def inspect(path: str, raw: bytes, digest: str = "") -> Attachment:
+    """What `raw`, the content of docs/`path` (whose SHA-1 is `digest`, when known), is."""
     extension = Path(path).suffix.lower()
-    digest = hashlib.sha1(raw).hexdigest()
+    digest = digest or hashlib.sha1(raw).hexdigest()
     format_name = FORMATS[extension]
     base = Attachment(path, format_name, len(raw), digest)
     if not _looks_like(extension, raw):
@@ -102,15 +104,16 @@ def _pdf(base: Attachment, raw: bytes) -> Attachment:
     try:
         pages = len(pdf)
         parts, total = [], 0
+        first = pdf[0] if pages else None
         for number in range(min(pages, PAGE_LIMIT)):
-            page = pdf[number]
-            text = page.get_textpage().get_text_bounded()
+            page = first if number == 0 else pdf[number]
+            text = page.get_textpage().get_text_bounded()  # type: ignore[union-attr]
             parts.append(text)
             total += len(text)
             if total > TEXT_LIMIT:
                 break
         text = " ".join(clean_text(unicodedata.normalize("NFC", " ".join(parts))).split())[:TEXT_LIMIT]
-        preview, preview_size = _preview(pdf[0]) if pages else (b"", (0, 0))
+        preview, preview_size = _preview(first) if first is not None else (b"", (0, 0))
     finally:
         pdf.close()
     warning = SCAN_WARNING if len(text) < 20 else LEGACY_WARNING if legacy_encoding(text) else ""
@@ -122,16 +125,19 @@ def _pdf(base: Attachment, raw: bytes) -> Attachment:
 def _preview(page: object) -> tuple[bytes, tuple[int, int]]:
     width = page.get_width()  # type: ignore[attr-defined]
     scale = min(PREVIEW_WIDTH / width, 2.0) if width > 0 else 1.0
-    image = page.render(scale=scale).to_pil().convert("RGB")  # type: ignore[attr-defined]
+    # grey: documents are black on white, and a grey JPEG is a third of the work and bytes
+    image = page.render(scale=scale, grayscale=True).to_pil().convert("L")  # type: ignore[attr-defined]
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=75, optimize=True)
+    image.save(out, "JPEG", quality=75)
     return out.getvalue(), image.size
 
 
 def legacy_encoding(text: str) -> bool:
-    """Text typed in TCVN3 or VNI and read as Unicode: marks Vietnamese never uses, often."""
-    letters = sum(1 for c in text if c.isalpha())
-    odd = sum(1 for c in text if c in _LEGACY)
+    """Text typed in TCVN3 or VNI and read as Unicode: marks Vietnamese never uses, often.
+    (Judged on the first 20,000 characters: a legacy font types the whole file.)"""
+    sample = text[:20_000]
+    letters = len(_LETTER.findall(sample))
+    odd = len(_LEGACY.findall(sample))
     return letters > 0 and odd * 50 > letters
 
 
@@ -143,15 +149,17 @@ class AttachmentCache:
     def __init__(self) -> None:
         self._known: dict[str, Attachment] = {}
 
-    def inspect(self, path: str, raw: bytes) -> tuple[Attachment, bool]:
-        """The file's result and whether it was inspected now."""
+    def inspect(self, path: str, raw: bytes) -> tuple[str, Attachment, bool]:
+        """The file's cache key, its result and whether it was inspected now. Does not remember a
+        new result: a forked worker calls this, its parent `remember`s."""
         key = hashlib.sha1(raw).hexdigest() + Path(path).suffix.lower()  # the same bytes as .pdf and .doc differ
         known = self._known.get(key)
         if known is not None:
-            return (known if known.path == path else _moved(known, path)), False
-        result = inspect(path, raw)
-        self._known[key] = result
-        return result, True
+            return key, (known if known.path == path else dataclasses.replace(known, path=path)), False
+        return key, inspect(path, raw, key[:40]), True
+
+    def remember(self, key: str, attachment: Attachment) -> None:
+        self._known[key] = attachment
 
     def load(self, path: Path) -> None:
         try:
@@ -165,8 +173,3 @@ class AttachmentCache:
     def save(self, path: Path, used: set[str]) -> None:
         entries = {key: a for key, a in self._known.items() if key[:40] in used}
         atomic_write(path, pickle.dumps((self.VERSION, entries), protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def _moved(known: Attachment, path: str) -> Attachment:
-    """The same content under another name."""
-    return dataclasses.replace(known, path=path)

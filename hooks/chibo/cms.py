@@ -147,8 +147,10 @@ def _documents_collection(portal: PortalConfig, docs_dir: str) -> dict[str, Any]
         "format": "frontmatter",
         "create": True,
         "delete": True,
+        # files in a folder named after the document, beside its file (as for articles' photos):
+        # van-ban/2026/12-hd-btctw.md -> van-ban/2026/12-hd-btctw/hd.pdf, written "12-hd-btctw/hd.pdf"
         "media_folder": "",
-        "public_folder": "",
+        "public_folder": "{{slug}}",
         "summary": "{{number}} – {{summary}}",
         "sortable_fields": {
             "fields": ["issued", "number", "type"],

@@ -289,23 +289,34 @@ class Session:
         kept = cache_dir(project_root) / "attachments.pickle"
         if not self.preview:
             self.attachments.load(kept)
-        attachments: dict[str, Attachment | None] = {}
-        for path in sorted({p for d in read.values() if isinstance(d, Document) for p in d.files}):
-            attachments[path] = self._attachment(path, docs_dir) if path in known else None
+        wanted = sorted({p for d in read.values() if isinstance(d, Document) for p in d.files})
+        attachments: dict[str, Attachment | None] = {p: None for p in wanted if p not in known}
+        for part in run_forked(
+            functools.partial(self._inspect, docs_dir), [p for p in wanted if p in known], self.workers()
+        ):
+            for key, attachment, new in part:
+                attachments[attachment.path] = attachment
+                if new:
+                    self.attachments.remember(key, attachment)
         if not self.preview:
             with contextlib.suppress(OSError):
                 self.attachments.save(kept, {a.digest for a in attachments.values() if a is not None})
-        return read, attachments
+        return read, {p: attachments[p] for p in wanted}
 
-    def _attachment(self, path: str, docs_dir: str) -> Attachment | None:
-        full = os.path.join(docs_dir, path)
-        size = os.path.getsize(full)
-        if size > FILE_LIMIT:
-            return Attachment(
-                path, "", size, "", problem=f"tệp lớn hơn {FILE_LIMIT // 2**20} MB; hãy nén hoặc chia nhỏ"
-            )
-        with open(full, "rb") as f:
-            return self.attachments.inspect(path, f.read())[0]
+    def _inspect(self, docs_dir: str, paths: list[str]) -> list[tuple[str, Attachment, bool]]:
+        """(cache key, result, whether inspected now) of each file: a forked worker's share."""
+        out = []
+        for path in paths:
+            working_on(f"docs/{path}")
+            full = os.path.join(docs_dir, path)
+            size = os.path.getsize(full)
+            if size > FILE_LIMIT:
+                problem = f"tệp lớn hơn {FILE_LIMIT // 2**20} MB; hãy nén hoặc chia nhỏ"
+                out.append(("", Attachment(path, "", size, "", problem=problem), False))
+                continue
+            with open(full, "rb") as f:
+                out.append(self.attachments.inspect(path, f.read()))
+        return out
 
     def plan_site(
         self,

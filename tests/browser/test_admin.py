@@ -321,3 +321,73 @@ def test_an_editor_writes_an_article_with_a_photo(browser, repository: Site, tmp
         and figure.select_one("picture > source[type='image/avif']")["srcset"]
     )
     assert not (repository.out / photo_path.removeprefix("docs/")).exists()
+
+
+def _repository_files(repository: Site) -> dict[str, str]:
+    """The project's files as the browser's folder holds them, with a .git as a clone has."""
+    files = {
+        p.relative_to(repository.root).as_posix(): base64.b64encode(p.read_bytes()).decode()
+        for p in [repository.root / "mkdocs.yml", *repository.docs.rglob("*")]
+        if p.is_file()
+    }
+    files[".git/HEAD"] = base64.b64encode(b"ref: refs/heads/main\n").decode()
+    files[".git/config"] = base64.b64encode(
+        b'[remote "origin"]\n\turl = https://github.com/tai-khoan/ten-kho.git\n'
+    ).decode()
+    return files
+
+
+def test_an_editor_adds_a_document_with_its_pdf(browser, repository: Site, tmp_path: Path) -> None:
+    from support import text_pdf
+
+    repository.build()
+    pdf = tmp_path / "hd.pdf"
+    pdf.write_bytes(text_pdf("Hướng dẫn về sinh hoạt chi bộ"))
+    with served(repository.out) as base:
+        context, page = _open_admin(browser, base)
+        blocked: list[str] = []
+        page.on("requestfailed", lambda r: blocked.append(f"{r.url} {r.failure}"))
+        page.evaluate(_WRITE, _repository_files(repository))
+        page.get_by_text("Làm việc với kho mã nguồn cục bộ").click()
+        page.get_by_role("button", name="Tạo bài viết mới").wait_for()
+        page.get_by_text("Văn bản", exact=True).first.click()
+        page.get_by_role("button", name="Tạo bài viết mới").last.click()
+        number = page.get_by_role("textbox", name="Số/Ký hiệu", exact=True)
+        for _ in range(20):  # the form may still be settling as it first appears
+            number.fill("12-HD/BTCTW")
+            page.wait_for_timeout(200)
+            if number.input_value() == "12-HD/BTCTW":
+                break
+        page.locator('[data-key-path="type"]').get_by_role("combobox").click()
+        page.get_by_role("option", name="Hướng dẫn", exact=True).click()
+        page.get_by_role("textbox", name="Cơ quan ban hành", exact=True).fill("Ban Tổ chức Trung ương")
+        page.locator('[data-key-path="issued"] input[type=date]').fill("2018-07-06")
+        page.get_by_role("textbox", name="Trích yếu", exact=True).fill("Về sinh hoạt chi bộ")
+        page.locator('[data-key-path="file"] input[type=file]').first.set_input_files(pdf)
+        page.get_by_role("button", name="Lưu").click()
+        written: dict[str, bytes] = {}
+        for _ in range(300):
+            try:
+                written = {p: base64.b64decode(b) for p, b in page.evaluate(_READ).items() if "van-ban/" in p}
+            except Exception:  # noqa: BLE001 - a file still being written; look again
+                written = {}
+            if any(p.endswith(".md") for p in written) and any(p.endswith(".pdf") and d for p, d in written.items()):
+                break
+            page.wait_for_timeout(100)
+        # the CMS's PDF preview would load PDF.js from a CDN: the page's policy stops it unsent
+        assert all(" csp" in b or b.startswith(base) for b in blocked), blocked
+        assert [u for u in page.requests if not u.startswith((base, "blob:", "data:", "https://unpkg.com/pdfjs"))] == []
+        context.close()
+
+    for path, data in written.items():
+        target = repository.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    md = next(p for p in written if p.endswith(".md"))
+    meta = frontmatter.loads(written[md].decode("utf-8"))
+    assert meta["number"] == "12-HD/BTCTW" and meta["type"] == "Hướng dẫn" and str(meta["issued"]) == "2018-07-06"
+    repository.build()  # what the CMS would commit publishes as it is
+    page = repository.html("van-ban/2018/12-hd-btctw/")
+    assert page.h1.get_text(strip=True) == "Hướng dẫn số 12-HD/BTCTW"
+    link = page.select_one(".portal-document__files a")["href"]
+    assert (repository.out / "van-ban/2018/12-hd-btctw/" / link).resolve().read_bytes() == pdf.read_bytes()

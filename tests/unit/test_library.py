@@ -100,8 +100,10 @@ def test_attachments_are_checked_by_content_and_kept_by_hash() -> None:
     assert "không phải PDF" in inspect("van-ban/x.pdf", b"<html>").problem
     assert "không phải DOCX" in inspect("van-ban/x.docx", pdf).problem
     cache = AttachmentCache()
-    assert cache.inspect("van-ban/a.pdf", pdf)[1] is True
-    again, new = cache.inspect("van-ban/b.pdf", pdf)
+    key, first, new = cache.inspect("van-ban/a.pdf", pdf)
+    assert new is True
+    cache.remember(key, first)
+    _, again, new = cache.inspect("van-ban/b.pdf", pdf)
     assert new is False and again.path == "van-ban/b.pdf"
 
 

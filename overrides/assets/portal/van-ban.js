@@ -57,9 +57,19 @@
     tr.appendChild(td);
     return td;
   }
-  function render(found) {
+  var SHOWN = 25;  // rows drawn at a time: the table of every document would cost a phone seconds
+  var more = document.createElement("button");
+  more.type = "button";
+  more.className = "md-button portal-registry__more";
+  more.hidden = true;
+  root.appendChild(more);
+  var found = [];
+  var drawn = 0;
+  more.addEventListener("click", function () { render(drawn + SHOWN); });
+
+  function render(count) {
     var body = document.createDocumentFragment();
-    found.slice(0, 200).forEach(function (row) {
+    found.slice(drawn, count).forEach(function (row) {
       var tr = document.createElement("tr");
       var a = document.createElement("a");
       a.href = base + row.u;
@@ -90,22 +100,27 @@
       });
       body.appendChild(tr);
     });
-    table.replaceChildren(body);
+    if (drawn === 0) table.replaceChildren(body);
+    else table.appendChild(body);
+    drawn = Math.min(count, found.length);
+    more.hidden = drawn >= found.length;
+    more.textContent = "Hiện thêm " + Math.min(SHOWN, found.length - drawn) + " văn bản";
   }
   function apply(push) {
     load().then(function () {
       var v = chosen();
       var words = fold(v.q).split(/\s+/).filter(Boolean);
-      var found = rows.filter(function (row) { return matches(row, v, words); });
+      found = rows.filter(function (row) { return matches(row, v, words); });
       var wrap = root.querySelector(".portal-table-wrap");
       var pager = document.querySelector(".portal-pager");
       if (!table) return;
-      render(found);
+      drawn = 0;
+      render(SHOWN);
       if (pager) pager.hidden = true;
       if (wrap) wrap.hidden = found.length === 0;
       status.dataset.shown = v.q;  // what the table now shows (read by bench/documents.py)
       status.textContent = found.length
-        ? "Có " + found.length + " văn bản" + (found.length > 200 ? " (hiện 200 văn bản đầu)" : "")
+        ? "Có " + found.length + " văn bản"
         : "Không có văn bản nào phù hợp.";
       if (push) {
         var query = new URLSearchParams();
