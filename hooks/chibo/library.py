@@ -18,7 +18,7 @@ from types import MappingProxyType
 
 from .addresses import DOCUMENT_TYPES, DOCUMENTS
 from .articles import Article
-from .attachments import Attachment
+from .attachments import LEGACY_WARNING, Attachment, legacy_encoding
 from .config import DocumentsConfig
 from .documents import Document, number_key
 from .errors import ContentError
@@ -78,6 +78,8 @@ def make_library(
     published: dict[str, Document] = {}
     for document in sorted((d for d in documents.values() if not d.draft), key=lambda d: d.src_path):
         problems = _file_problems(document, attachments, warnings)
+        if legacy_encoding(f"{document.summary} {document.title} {document.text}"):
+            warnings.append(ContentError(f"docs/{document.src_path}", 1, f"trích yếu hoặc nội dung: {LEGACY_WARNING}"))
         problems += _collision(document, published.values())
         if problems:
             errors += problems

@@ -180,6 +180,9 @@ def test_scan_legacy_text_and_unknown_replacement_are_warned(new_site) -> None:
             "van-ban/2020/scan.md": document(
                 "01-TB/CB", "Thông báo", "Chi bộ", "2020-01-02", "Lịch họp", file="scan.pdf"
             ),
+            "van-ban/2020/go-cu.md": document(
+                "03-TB/CB", "Thông báo", "Chi bộ", "2020-01-04", "Th«ng b¸o lÞch häp chi bé", body="Néi dung."
+            ),
             "van-ban/2020/cu.md": document(
                 "02-TB/CB", "Thông báo", "Chi bộ", "2020-01-03", "Lịch cũ", file="cu.pdf", replaces=["99-TB/CB"]
             ),
@@ -191,6 +194,9 @@ def test_scan_legacy_text_and_unknown_replacement_are_warned(new_site) -> None:
     assert "docs/van-ban/2020/scan.md:" in result.stderr and "không tìm được chữ trong tệp" in result.stderr
     assert "docs/van-ban/2020/cu.md:" in result.stderr and "TCVN3 hoặc VNI" in result.stderr
     assert "thư viện chưa có văn bản số 99-TB/CB" in result.stderr
+    assert (
+        "docs/van-ban/2020/go-cu.md:1: trích yếu hoặc nội dung: chữ trong tệp có vẻ gõ bằng bảng mã cũ" in result.stderr
+    )
     assert (site.out / "van-ban/2020/01-tb-cb/index.html").is_file()
 
 
