@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from .addresses import DOCUMENTS, DOCUMENTS_ARTICLES, RESERVED_SLUGS
@@ -103,7 +103,8 @@ class EditorConfig:
     branch: str = "main"
     approval: bool = True  # editors' articles become pull requests that a maintainer publishes
     auth_url: str = ""  # the organisation's OAuth authenticator; empty: sign-in with a token only
-    media_max: int = ORIGINAL_MAX  # photos are resized on upload to at most this many pixels a side
+    # photos are resized on upload to at most this many pixels a side (the portal's, not a setting)
+    media_max: int = field(default=ORIGINAL_MAX, metadata={"setting": False})
 
 
 # Party types (Quy định 399-QĐ/TW) and state types (Luật Ban hành văn bản quy phạm pháp luật)
@@ -118,7 +119,7 @@ DOCUMENT_TYPES = (
 class DocumentsConfig:
     """`extra.portal.documents`: the document library's settings, each default declared here once."""
 
-    types: tuple[str, ...] = DOCUMENT_TYPES
+    types: tuple[str, ...] = DOCUMENT_TYPES  # each a type's name as readers see it
     link_mentions: bool = True  # a document's number in an article body becomes a link to it
     per_page: int = 20  # rows of the registry's pages
 
@@ -128,12 +129,15 @@ class DocumentsConfig:
         return next((t for t in self.types if fold(t) == wanted), None)
 
 
+PER_PAGE = 10  # articles on a page of a listing
+
+
 @dataclass(frozen=True)
 class PortalConfig:
     categories: tuple[Category, ...]
     contact: Contact
     links: tuple[Link, ...] = ()
-    per_page: int = 10
+    per_page: int = PER_PAGE
     notices_category: str = "thong-bao"
     counter: CounterConfig | None = None
     buttons: tuple[ContactButton, ...] = ()
@@ -326,24 +330,18 @@ def _banner(raw: Any, problems: list[ContentError]) -> Banner:
 
 
 def _editor(raw: Any, problems: list[ContentError]) -> EditorConfig:
-    if not raw:
-        return EditorConfig()
-    if not isinstance(raw, dict):
-        problems.append(_problem("editor", "cần các dòng repo:, branch:, approval:, auth_url:"))
-        return EditorConfig()
-    repo = _text(raw.get("repo"))
-    if repo and (repo.count("/") != 1 or " " in repo):
-        problems.append(
-            _problem("editor.repo", f'"{repo}" phải có dạng tài-khoản/tên-kho, ví dụ ctxhdanang/cong-thong-tin')
-        )
-    approval = raw.get("approval", True)
-    if not isinstance(approval, bool):
-        problems.append(_problem("editor.approval", f"hãy viết true hoặc false, không phải {approval!r}"))
-        approval = True
-    auth_url = _text(raw.get("auth_url")).rstrip("/")
-    if auth_url and not auth_url.startswith("https://"):
-        problems.append(_problem("editor.auth_url", f'"{auth_url}" phải bắt đầu bằng https://'))
-    return EditorConfig(repo=repo, branch=_text(raw.get("branch")) or "main", approval=approval, auth_url=auth_url)
+    def repo(value: str) -> str:
+        if value and (value.count("/") != 1 or " " in value):
+            raise ValueError(f'"{value}" phải có dạng tài-khoản/tên-kho, ví dụ ctxhdanang/cong-thong-tin')
+        return value
+
+    def auth_url(value: str) -> str:
+        if value.rstrip("/") and not value.startswith("https://"):
+            raise ValueError(f'"{value.rstrip("/")}" phải bắt đầu bằng https://')
+        return value.rstrip("/")
+
+    editor = _section(EditorConfig, raw or None, "editor", problems, {"repo": repo, "auth_url": auth_url})
+    return replace(editor, branch=editor.branch or "main")  # type: ignore[no-any-return]
 
 
 def _verbatim(raw: Any, problems: list[ContentError]) -> tuple[str, ...]:
@@ -355,27 +353,50 @@ def _verbatim(raw: Any, problems: list[ContentError]) -> tuple[str, ...]:
     return tuple(item.strip().strip("/") for item in raw)
 
 
-def _documents(raw: Any, problems: list[ContentError]) -> DocumentsConfig:
-    default = DocumentsConfig()
-    if raw is None:
+def _section(cls: Any, raw: Any, key: str, problems: list[ContentError], checks: dict[str, Any] | None = None) -> Any:
+    """A settings section read by its declaration: each field of the dataclass `cls` from `raw`
+    (its default when not written), checked by its type (true/false, a positive whole number, a
+    text, a list of texts) and by `checks` (field -> function returning the value or raising
+    ValueError with the message). One message per bad field; a bad field keeps its default."""
+    default = cls()
+    names = [f.name for f in fields(cls) if f.metadata.get("setting", True)]
+    if raw is None or raw == {}:
         return default
     if not isinstance(raw, dict):
-        problems.append(_problem("documents", "cần các mục types:, link_mentions:, per_page:"))
+        problems.append(_problem(key, "cần các dòng " + ", ".join(f"{n}:" for n in names)))
         return default
-    types = raw.get("types", default.types)
-    if not isinstance(types, list | tuple) or not types or not all(isinstance(t, str) and t.strip() for t in types):
-        problems.append(_problem("documents.types", "cần danh sách loại văn bản, ví dụ types: [Nghị quyết, Chỉ thị]"))
-        types = default.types
-    link = raw.get("link_mentions", default.link_mentions)
-    if not isinstance(link, bool):
-        problems.append(_problem("documents.link_mentions", f"hãy viết true hoặc false, không phải {link!r}"))
-        link = default.link_mentions
-    per_page = raw.get("per_page", default.per_page)
-    if not isinstance(per_page, int) or isinstance(per_page, bool) or per_page < 1:
-        problems.append(_problem("documents.per_page", f"cần một số nguyên dương, không phải {per_page!r}"))
-        per_page = default.per_page
-    names = tuple(dict.fromkeys(nfc(t).strip() for t in types))
-    return DocumentsConfig(names, link, per_page)
+    values = {}
+    for name in names:
+        value = raw.get(name, getattr(default, name))
+        try:
+            value = _typed(value, type(getattr(default, name)))
+            if checks and name in checks:
+                value = checks[name](value)
+        except ValueError as exc:
+            problems.append(_problem(f"{key}.{name}", str(exc)))
+            continue
+        values[name] = value
+    return replace(default, **values)
+
+
+def _typed(value: Any, kind: type) -> Any:
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise ValueError(f"hãy viết true hoặc false, không phải {value!r}")
+        return value
+    if kind is int:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"cần một số nguyên dương, không phải {value!r}")
+        return value
+    if kind is tuple:
+        if not isinstance(value, list | tuple) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+            raise ValueError("cần một danh sách, mỗi mục một dòng chữ, ví dụ [Nghị quyết, Chỉ thị]")
+        return tuple(dict.fromkeys(nfc(v).strip() for v in value))
+    return _text(value)
+
+
+def _documents(raw: Any, problems: list[ContentError]) -> DocumentsConfig:
+    return _section(DocumentsConfig, raw, "documents", problems)  # type: ignore[no-any-return]
 
 
 def load_portal_config(extra: dict[str, Any]) -> PortalConfig:
@@ -387,10 +408,11 @@ def load_portal_config(extra: dict[str, Any]) -> PortalConfig:
     categories = _categories(raw.get("categories"), problems)
     contact = _contact(raw.get("contact"), problems)
     links = _links(raw.get("links"), problems)
-    per_page = raw.get("per_page", 10)
-    if not isinstance(per_page, int) or isinstance(per_page, bool) or per_page < 1:
-        problems.append(_problem("per_page", f"cần một số nguyên dương, không phải {per_page!r}"))
-        per_page = 10
+    per_page = PER_PAGE
+    try:
+        per_page = _typed(raw.get("per_page", PER_PAGE), int)
+    except ValueError as exc:
+        problems.append(_problem("per_page", str(exc)))
     lookup: dict[str, Category] = {}
     for category in categories:
         lookup[category.slug] = category
