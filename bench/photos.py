@@ -33,7 +33,7 @@ from lighthouse import CHROMIUM, scores, serve_gzipped
 from run import WORK, corpus, write_portal
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from conftest import phone_photo  # noqa: E402 - the tests' phone photo, shared
+from support import phone_photo  # noqa: E402 - the tests' phone photo, shared
 
 ARTICLE = "bai-viet/2025/05/hoat-dong-co-anh-so-0/"
 FONT = Path(__file__).resolve().parent.parent / "hooks/chibo/fonts/BeVietnamPro-Bold.ttf"

@@ -215,8 +215,10 @@ def write_library(job: Job, workers: int) -> Report:
     total = Report()
     if library is None:
         return total
-    parts = run_forked(lambda share: _write_documents(job, share), list(library.documents), workers)
-    parts += [_write_registry(job, [url for url in library.listings if url != DOCUMENTS])]
+    parts: list[Report] = []
+    if library.newest:  # an empty library has one page, the registry's first, which MkDocs renders
+        parts += run_forked(lambda share: _write_documents(job, share), list(library.documents), workers)
+        parts += [_write_registry(job, [url for url in library.listings if url != DOCUMENTS])]
     for report in parts:
         total.keys |= report.keys
         total.unresolved.update(report.unresolved)
