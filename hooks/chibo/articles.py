@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import pickle
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,15 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from .addresses import ARTICLES
-from .cache import atomic_write
+from .cache import keep, load_kept
 from .config import Category, PortalConfig
 from .errors import ContentError
-from .fields import parse_fields
+from .fields import read_declared
 from .links import image_targets, link_targets
 from .model import ARTICLE_FIELDS
 from .ratings import Figures
-from .source import FRONT_MATTER, Source, read_source
-from .text import clean_text, slugify
+from .source import Source, markdown_body
+from .text import slugify
 
 ARTICLES_DIR = ARTICLES
 # What `chibo new` puts in the body; left in place it would be published as the summary.
@@ -156,11 +155,10 @@ def read_article(
     src_path: str, raw: bytes, config: PortalConfig, display_root: str = "docs"
 ) -> Article | list[ContentError]:
     """Parse one article; return it, or every problem found in it."""
-    source = read_source(f"{display_root}/{src_path}" if display_root else src_path, raw)
-    if isinstance(source, list):
-        return source
-    values, problems = parse_fields(source.meta, ARTICLE_FIELDS, config)
-    errors = [ContentError(source.where, source.line_of(name), message) for name, message in problems]
+    read = read_declared(f"{display_root}/{src_path}" if display_root else src_path, raw, ARTICLE_FIELDS, config)
+    if isinstance(read, list):
+        return read
+    source, values, errors = read
     title, title_from_h1 = _headline(values["title"], source.body)
     slug = values["slug"] if values["slug"] is not None else slugify(title)
     errors += [
@@ -241,10 +239,7 @@ def _article(
 
 def article_body(raw: bytes, article: Article) -> str:
     """The Markdown body of an article's file: NFC, without front matter or the headline line."""
-    text = clean_text(raw.decode("utf-8-sig")).replace("\r\n", "\n")
-    if FRONT_MATTER.detect(text):
-        text = FRONT_MATTER.split(text)[1]
-    text = text.lstrip("\n")
+    text = markdown_body(raw.decode("utf-8-sig"))
     if article.title_from_h1:
         text = re.sub(r"\A#\s+[^\n]*\n?", "", text, count=1)
     return text
@@ -275,18 +270,11 @@ class ContentReader:
 
     def load(self, path: Path) -> None:
         """Results an earlier build kept (ignored when unreadable or from another version)."""
-        try:
-            with open(path, "rb") as f:
-                version, entries = pickle.load(f)
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
-            return
-        if version == self._version and isinstance(entries, dict):
-            self._cache.update(entries)
+        self._cache.update(load_kept(path, self._version))
 
-    def save(self, path: Path, keep: Iterable[str]) -> None:
-        """Keep the results of the articles of this build (`keep`), for the next one."""
-        entries = {src: self._cache[src] for src in keep if src in self._cache}
-        atomic_write(path, pickle.dumps((self._version, entries), protocol=pickle.HIGHEST_PROTOCOL))
+    def save(self, path: Path, keep_only: Iterable[str]) -> None:
+        """Keep the results of the files of this build (`keep_only`), for the next one."""
+        keep(path, self._version, {src: self._cache[src] for src in keep_only if src in self._cache})
 
     def remember(self, src_path: str, digest: str, config: PortalConfig, result: Any) -> None:
         self._cache[src_path] = (digest, config.cache_key, result)

@@ -12,14 +12,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
-import pickle
+import os
 import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import atomic_write
+from .cache import keep, load_kept
 from .documents import FORMATS
 from .text import clean_text
 
@@ -141,10 +141,21 @@ def legacy_encoding(text: str) -> bool:
     return letters > 0 and odd * 50 > letters
 
 
+def inspect_file(path: str, full: str, cache: AttachmentCache) -> tuple[str, Attachment, bool]:
+    """The file docs/`path`, at `full` on disk, through `cache`: (its cache key, its result,
+    whether it was inspected now). A file over FILE_LIMIT is refused unread."""
+    size = os.path.getsize(full)
+    if size > FILE_LIMIT:
+        problem = f"tệp lớn hơn {FILE_LIMIT // 2**20} MB; hãy nén hoặc chia nhỏ"
+        return "", Attachment(path, "", size, "", problem=problem), False
+    with open(full, "rb") as f:
+        return cache.inspect(path, f.read())
+
+
 class AttachmentCache:
     """Results by content hash, kept between builds in the cache folder."""
 
-    VERSION = 1
+    VERSION = "1"
 
     def __init__(self) -> None:
         self._known: dict[str, Attachment] = {}
@@ -162,14 +173,8 @@ class AttachmentCache:
         self._known[key] = attachment
 
     def load(self, path: Path) -> None:
-        try:
-            with open(path, "rb") as f:
-                version, entries = pickle.load(f)
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
-            return
-        if version == self.VERSION and isinstance(entries, dict):
-            self._known.update(entries)
+        self._known.update(load_kept(path, self.VERSION))
 
     def save(self, path: Path, used: set[str]) -> None:
-        entries = {key: a for key, a in self._known.items() if key[:40] in used}
-        atomic_write(path, pickle.dumps((self.VERSION, entries), protocol=pickle.HIGHEST_PROTOCOL))
+        """Keep the results of the files of this build (`used`: their content hashes)."""
+        keep(path, self.VERSION, {key: a for key, a in self._known.items() if key[:40] in used})

@@ -4,8 +4,10 @@ a folder beside mkdocs.yml that the publishing workflow restores with actions/ca
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from .options import read_options
 
@@ -38,3 +40,19 @@ def atomic_write(path: Path, data: bytes) -> None:
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     temporary.write_bytes(data)
     os.replace(temporary, path)
+
+
+def load_kept(path: Path, version: str) -> dict[str, Any]:
+    """Results an earlier build kept with `keep` under `version`; empty when the file is missing,
+    unreadable or of another version (the results are then made again)."""
+    try:
+        with open(path, "rb") as f:
+            kept_version, entries = pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+        return {}
+    return entries if kept_version == version and isinstance(entries, dict) else {}
+
+
+def keep(path: Path, version: str, entries: dict[str, Any]) -> None:
+    """`entries` for the next build, with the `version` they were made by."""
+    atomic_write(path, pickle.dumps((version, entries), protocol=pickle.HIGHEST_PROTOCOL))

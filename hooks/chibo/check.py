@@ -12,7 +12,7 @@ from typing import Any
 
 from .addresses import DOCUMENTS
 from .articles import ARTICLES_DIR, Article, read_article
-from .attachments import Attachment, inspect
+from .attachments import Attachment, AttachmentCache, inspect_file
 from .catalog import build_catalog, now_in_vietnam
 from .docs_files import refused
 from .documents import Document, read_document
@@ -90,7 +90,8 @@ def check_project(project: Project) -> Report:
 def _attachments(documents: dict[str, Any], files: dict[str, Path]) -> dict[str, Attachment | None]:
     """Every file the documents attach, inspected as the build does (None: no such file)."""
     paths = {p for d in documents.values() if isinstance(d, Document) for p in d.files}
-    return {p: (inspect(p, files[p].read_bytes()) if p in files and files[p].is_file() else None) for p in paths}
+    cache = AttachmentCache()
+    return {p: (inspect_file(p, str(files[p]), cache)[1] if p in files and files[p].is_file() else None) for p in paths}
 
 
 def _shown(error: ContentError, docs: str) -> ContentError:

@@ -103,6 +103,22 @@ def _backend(portal: PortalConfig, repo: str) -> dict[str, Any]:
     return backend
 
 
+def _in_year_folders(docs_dir: str, folder: str) -> dict[str, Any]:
+    """What articles and documents share: Markdown files with front matter in year folders of
+    docs/`folder`, their files (photos, PDFs) in a folder named after the entry, beside its file
+    (as chibo import does): bai-viet/2026/bai.md -> bai-viet/2026/bai/anh.webp, written "bai/anh.webp"."""
+    return {
+        "folder": f"{docs_dir}/{folder.rstrip('/')}",
+        "path": "{{year}}/{{slug}}",
+        "extension": "md",
+        "format": "frontmatter",
+        "create": True,
+        "delete": True,
+        "media_folder": "",
+        "public_folder": "{{slug}}",
+    }
+
+
 def _articles_collection(portal: PortalConfig, docs_dir: str) -> dict[str, Any]:
     """The articles, with the content model's fields."""
     return {
@@ -110,16 +126,7 @@ def _articles_collection(portal: PortalConfig, docs_dir: str) -> dict[str, Any]:
         "label": "Bài viết",
         "label_singular": "bài viết",
         "description": "Tin, thông báo và bài viết của trang. Ảnh được lưu cạnh bài.",
-        "folder": f"{docs_dir}/{ARTICLES_DIR.rstrip('/')}",
-        "path": "{{year}}/{{slug}}",
-        "extension": "md",
-        "format": "frontmatter",
-        "create": True,
-        "delete": True,
-        # photos in a folder named after the article, beside its file (as chibo import
-        # does): bai-viet/2026/bai.md -> bai-viet/2026/bai/anh.webp, written "bai/anh.webp"
-        "media_folder": "",
-        "public_folder": "{{slug}}",
+        **_in_year_folders(docs_dir, ARTICLES_DIR),
         "summary": "{{title}}",
         "sortable_fields": {
             "fields": ["date", "title", "category"],
@@ -140,17 +147,8 @@ def _documents_collection(portal: PortalConfig, docs_dir: str) -> dict[str, Any]
         "label": "Văn bản",
         "label_singular": "văn bản",
         "description": "Thư viện văn bản: nghị quyết, chỉ thị, hướng dẫn… Tệp PDF được lưu cạnh văn bản.",
-        "folder": f"{docs_dir}/{DOCUMENTS.rstrip('/')}",
-        "path": "{{year}}/{{slug}}",
+        **_in_year_folders(docs_dir, DOCUMENTS),
         "slug": "{{number}}",
-        "extension": "md",
-        "format": "frontmatter",
-        "create": True,
-        "delete": True,
-        # files in a folder named after the document, beside its file (as for articles' photos):
-        # van-ban/2026/12-hd-btctw.md -> van-ban/2026/12-hd-btctw/hd.pdf, written "12-hd-btctw/hd.pdf"
-        "media_folder": "",
-        "public_folder": "{{slug}}",
         "summary": "{{number}} – {{summary}}",
         "sortable_fields": {
             "fields": ["issued", "number", "type"],

@@ -19,10 +19,10 @@ from .addresses import DOCUMENTS
 from .articles import plain_text
 from .config import PortalConfig
 from .errors import ContentError
-from .fields import parse_fields
+from .fields import read_declared
 from .links import image_targets, link_targets
 from .model import DOCUMENT_FIELDS
-from .source import Source, read_source
+from .source import Source
 from .text import fold, slugify
 
 # what an attached file may be, by extension: its format's name for readers
@@ -87,11 +87,10 @@ def read_document(
     src_path: str, raw: bytes, config: PortalConfig, display_root: str = "docs"
 ) -> Document | list[ContentError]:
     """One document, or every problem found in it (file, line, field, what to write)."""
-    source = read_source(f"{display_root}/{src_path}" if display_root else src_path, raw)
-    if isinstance(source, list):
-        return source
-    values, problems = parse_fields(source.meta, DOCUMENT_FIELDS, config)
-    errors = [ContentError(source.where, source.line_of(name), message) for name, message in problems]
+    read = read_declared(f"{display_root}/{src_path}" if display_root else src_path, raw, DOCUMENT_FIELDS, config)
+    if isinstance(read, list):
+        return read
+    source, values, errors = read
     text = plain_text(source.body)
     slug = values["slug"] if values["slug"] is not None else slugify(values["number"])
     files, file_problems = _files(src_path, values["file"])

@@ -15,9 +15,11 @@ from datetime import datetime
 from typing import Any
 
 from .config import PortalConfig
+from .errors import ContentError
 from .limits import tags_problem
 from .model import Field
 from .ratings import carried_over
+from .source import Source, read_source
 from .text import TIMEZONE, clean_text, slugify
 
 MISSING: Any = object()
@@ -67,6 +69,18 @@ def parse_fields(
         if problem:
             problems.append((f.name, problem))
     return values, problems
+
+
+def read_declared(
+    where: str, raw: bytes, fields: Iterable[Field], config: PortalConfig
+) -> tuple[Source, dict[str, Any], list[ContentError]] | list[ContentError]:
+    """A content file read against its type's declared fields: its parts, each field's value and
+    the fields' problems (file, line, message); or the problems that stop it from being read."""
+    source = read_source(where, raw)
+    if isinstance(source, list):
+        return source
+    values, problems = parse_fields(source.meta, fields, config)
+    return source, values, [ContentError(where, source.line_of(name), message) for name, message in problems]
 
 
 def _text(f: Field, value: Any, config: PortalConfig) -> tuple[str, str | None]:

@@ -31,7 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .articles import ContentReader
-from .attachments import FILE_LIMIT, Attachment, AttachmentCache
+from .attachments import Attachment, AttachmentCache, inspect_file
 from .audience import Audience, make_audience
 from .bodies import BodyConverter
 from .cache import cache_dir, tracked_cache_files
@@ -308,14 +308,7 @@ class Session:
         out = []
         for path in paths:
             working_on(f"docs/{path}")
-            full = os.path.join(docs_dir, path)
-            size = os.path.getsize(full)
-            if size > FILE_LIMIT:
-                problem = f"tệp lớn hơn {FILE_LIMIT // 2**20} MB; hãy nén hoặc chia nhỏ"
-                out.append(("", Attachment(path, "", size, "", problem=problem), False))
-                continue
-            with open(full, "rb") as f:
-                out.append(self.attachments.inspect(path, f.read()))
+            out.append(inspect_file(path, os.path.join(docs_dir, path), self.attachments))
         return out
 
     def plan_site(

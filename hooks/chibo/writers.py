@@ -9,7 +9,7 @@ build made them; otherwise they are rendered and kept there.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any, Protocol
@@ -21,6 +21,7 @@ from .bodies import BodyConverter
 from .config import Category
 from .feeds import FEED_SIZE, absolute, rss, sitemap
 from .library import DATA_FILE, FEED, registry_data
+from .listings import Listing
 from .outputs import Output, PartsCache, Written, fingerprint
 from .pages import (
     PageStub,
@@ -126,22 +127,30 @@ def write_articles(job: Job, paths: list[str]) -> Report:
     return report
 
 
-def write_listings(job: Job, urls: list[str]) -> Report:
-    """The listing pages of `urls` that are not in the menu (those are MkDocs' own pages)."""
+def write_listings(
+    job: Job,
+    urls: list[str],
+    listings: Mapping[str, Listing] | None = None,
+    key_of: Callable[[Listing], str] | None = None,
+) -> Report:
+    """The listing pages of `urls` that MkDocs does not render: of the plan's `listings` by
+    default (keyed by `listing_key`), or of others with their own key (the library's registry)."""
     report = Report()
     new: dict[str, bytes] = {}
     output = job.output
+    listings = job.plan.listings if listings is None else listings
+    key_of = key_of or (lambda listing: listing_key(listing, job.card_keys, job.site))
     before, output.done = output.done, report.done
     shells: dict[int, tuple[Shell, dict[str, Any], str]] = {}
     for url in urls:
         working_on(f"/{url}")
-        listing = job.plan.listings[url]
+        listing = listings[url]
         depth = url.count("/")
         if depth not in shells:
             shell, base = job.templates.shell(depth, False)
             shells[depth] = (shell, base, _shell_id(shell))
         shell, base, shell_id = shells[depth]
-        key = listing_key(listing, job.card_keys, job.site)
+        key = key_of(listing)
         report.keys.add(key)
         page_key = fingerprint(shell_id, key)
         path = f"{url}index.html"
@@ -162,20 +171,25 @@ def write_listings(job: Job, urls: list[str]) -> Report:
     return report
 
 
-def write_pages(job: Job, workers: int) -> Report:
-    """Articles and listings, over `workers` forked processes on a build."""
+def _merged(job: Job, reports: list[Report]) -> Report:
+    """Workers' reports as one, their written files added to the output's."""
     total = Report()
-    parts: list[Report] = []
-    parts += run_forked(lambda share: write_articles(job, share), list(job.plan.catalog.published), workers)
-    urls = [url for url in job.plan.listings if url not in job.plan.in_menu]
-    parts += run_forked(lambda share: write_listings(job, share), urls, workers)
-    for report in parts:
+    for report in reports:
         total.keys |= report.keys
         total.unresolved.update(report.unresolved)
         total.removed.update(report.removed)
         total.rendered += report.rendered
         job.output.add(report.done)
     return total
+
+
+def write_pages(job: Job, workers: int) -> Report:
+    """Articles and listings, over `workers` forked processes on a build."""
+    parts: list[Report] = []
+    parts += run_forked(lambda share: write_articles(job, share), list(job.plan.catalog.published), workers)
+    urls = [url for url in job.plan.listings if url not in job.plan.in_menu]
+    parts += run_forked(lambda share: write_listings(job, share), urls, workers)
+    return _merged(job, parts)
 
 
 def write_feeds(job: Job, site_description: str, categories: list[Any]) -> None:
@@ -212,18 +226,14 @@ def write_library(job: Job, workers: int) -> Report:
     """The document library's pages (each document, the registry's pages MkDocs does not render),
     its first-page images, the registry's data for its filters and its feed."""
     library = job.plan.library
-    total = Report()
     if library is None:
-        return total
+        return Report()
     parts: list[Report] = []
     if library.newest:  # an empty library has one page, the registry's first, which MkDocs renders
         parts += run_forked(lambda share: _write_documents(job, share), list(library.documents), workers)
-        parts += [_write_registry(job, [url for url in library.listings if url != DOCUMENTS])]
-    for report in parts:
-        total.keys |= report.keys
-        total.unresolved.update(report.unresolved)
-        total.rendered += report.rendered
-        job.output.add(report.done)
+        urls = [url for url in library.listings if url != DOCUMENTS]
+        parts += [write_listings(job, urls, library.listings, lambda page: registry_key(page, library, job.site))]
+    total = _merged(job, parts)
     for document in library.newest:
         preview = document_preview(document, library, job.site.site_url)
         if preview is not None:
@@ -268,33 +278,6 @@ def _write_documents(job: Job, paths: list[str]) -> Report:
         output.write(document.dest_path, shell.fill(parts), page_key)
     output.done = before
     job.parts.add(new)
-    return report
-
-
-def _write_registry(job: Job, urls: list[str]) -> Report:
-    report = Report()
-    output, library = job.output, job.plan.library
-    assert library is not None
-    before, output.done = output.done, report.done
-    shells: dict[int, tuple[Shell, dict[str, Any], str]] = {}
-    for url in urls:
-        listing = library.listings[url]
-        depth = url.count("/")
-        if depth not in shells:
-            shell, base = job.templates.shell(depth, False)
-            shells[depth] = (shell, base, _shell_id(shell))
-        shell, base, shell_id = shells[depth]
-        page_key = fingerprint(shell_id, registry_key(listing, library, job.site))
-        path = f"{url}index.html"
-        if output.fresh(path, page_key):
-            continue
-        canonical = absolute(job.site.site_url, url)
-        context = dict(base, page=PageStub(url, escape(listing.title), "", canonical))
-        parts = listing_slots(listing, context, job.site.site_url, job.templates.render)
-        parts.update(title=escape(listing.title), description="", canonical=canonical)
-        report.rendered += 1
-        output.write(path, shell.fill(parts), page_key)
-    output.done = before
     return report
 
 
