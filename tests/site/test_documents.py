@@ -279,3 +279,29 @@ def test_chibo_check_and_chibo_van_ban(new_site) -> None:
     checked = subprocess.run([*run, "check"], cwd=site.root, capture_output=True, text=True, check=False)
     assert checked.returncode != 0 and "docs/van-ban/2018/sai.md:" in checked.stdout + checked.stderr
     assert "không có tệp docs/van-ban/2018/mat.pdf" in checked.stdout + checked.stderr
+
+
+def test_what_an_editor_writes_in_a_document_stays_text(new_site) -> None:
+    hostile = '<script>alert(1)</script>" onmouseover="alert(2)'
+    site = new_site(
+        {
+            "van-ban/2020/x.md": document(
+                "7-TB/CB",
+                "Thông báo",
+                hostile,
+                "2020-05-05",
+                hostile,
+                signer=hostile,
+                fields=[hostile],
+                body="Toàn văn <script>alert(3)</script><img src=x onerror=alert(4)>",
+            )
+        }
+    )
+    site.build()
+    for page in (site.html("van-ban/"), site.html("van-ban/2020/7-tb-cb/")):
+        scripts = [s for s in page.find_all("script") if s.get("type") != "application/ld+json"]
+        assert not [s for s in scripts if "alert" in (s.string or "")]
+        assert not [t for t in page.find_all(True) if any(a.startswith("on") for a in t.attrs)]
+        assert hostile in page.get_text()  # shown as written, as text
+    data = site.html("van-ban/2020/7-tb-cb/").find("script", type="application/ld+json").string
+    assert "<" not in data and json.loads(data)["abstract"] == hostile
