@@ -18,12 +18,13 @@ DOCUMENTS = "van-ban/"  # the document library: van-ban/<year>/<number>/; also i
 # a category with the library's slug ("Văn bản" in the menu) lists its articles here
 DOCUMENTS_ARTICLES = "van-ban/tin-bai/"
 DOCUMENT_TYPES = "van-ban/loai/"  # van-ban/loai/<type>/
+OLD_ADDRESSES = "dia-chi-cu/"  # the old site's article ids (dia-chi-cu/<id>/) and the map of its categories
 
-_FOLDERS = (ARTICLES, ARCHIVE, TAGS, AUTHORS, PAGES, SEARCH, ADMIN, RATINGS, MOST_READ, ASSETS)
+_FOLDERS = (ARTICLES, ARCHIVE, TAGS, AUTHORS, PAGES, SEARCH, ADMIN, RATINGS, MOST_READ, ASSETS, OLD_ADDRESSES)
 # Material's search plugin writes search/ when enabled
 RESERVED_SLUGS = frozenset({folder.rstrip("/") for folder in _FOLDERS} | {"search"})
 # top-level names of docs/ that the site's own files use
 RESERVED_TOP = frozenset(
-    {ADMIN.rstrip("/"), ASSETS.rstrip("/"), "search", SEARCH.rstrip("/"), "404.html", "feed.xml", "sitemap.xml",
+    {ADMIN.rstrip("/"), ASSETS.rstrip("/"), OLD_ADDRESSES.rstrip("/"), "search", SEARCH.rstrip("/"), "404.html", "feed.xml", "sitemap.xml",
      "sitemap.xml.gz", "robots.txt", "CNAME", ".nojekyll"}
 )  # fmt: skip

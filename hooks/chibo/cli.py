@@ -23,6 +23,7 @@ from .errors import ContentError, ContentErrors
 from .fields import parse_date
 from .images import ImageProblem, is_raster, needs_shrinking, shrink
 from .importer import import_page, pages_in
+from .joomla.command import import_joomla
 from .model import DOCUMENT_FIELD, FIELDS, NEW_ARTICLE_FIELDS, NEW_DOCUMENT_FIELDS
 from .options import read_options
 from .project import NotAProject, Project, find_project
@@ -94,7 +95,29 @@ def _parser() -> argparse.ArgumentParser:
         "import", help="chuyển trang đã lưu từ trang cũ (HTML hoặc văn bản) thành bài viết", add_help=False
     )
     imp.add_argument("-h", "--help", action="help", help="hiện hướng dẫn")
-    imp.add_argument("paths", nargs="+", metavar="ĐƯỜNG_DẪN", help="tệp .html/.htm/.txt hoặc thư mục chứa chúng")
+    imp.add_argument("paths", nargs="*", metavar="ĐƯỜNG_DẪN", help="tệp .html/.htm/.txt hoặc thư mục chứa chúng")
+    imp.add_argument(
+        "--joomla",
+        default="",
+        metavar="TỆP.sql",
+        help="chuyển cả trang Joomla 3 từ tệp sao lưu cơ sở dữ liệu (.sql hoặc .sql.gz, mysqldump hoặc phpMyAdmin)",
+    )
+    imp.add_argument(
+        "--dsn",
+        default="",
+        metavar="mysql://…",
+        help="đọc thẳng cơ sở dữ liệu Joomla: mysql://tên:mật-khẩu@máy:3306/csdl",
+    )
+    imp.add_argument(
+        "--category-map",
+        action="append",
+        default=[],
+        metavar='"CŨ=MỚI"',
+        help='chuyên mục cũ (tên theo đường dẫn, ví dụ "Tin tức/Hoạt động") = chuyên mục trong mkdocs.yml; '
+        "lặp lại cho mỗi chuyên mục",
+    )
+    imp.add_argument("--pin-featured", action="store_true", help="bài nổi bật (featured) của trang cũ được ghim (pin)")
+    imp.add_argument("--skip-archived", action="store_true", help="không chuyển bài đã lưu trữ (archived)")
     imp.add_argument("--date", "-d", default="", metavar="NGÀY", help="ngày đăng cho trang không ghi ngày")
     imp.add_argument(
         "--site-root",
@@ -363,6 +386,11 @@ def _upload(project: Project, portal: PortalConfig, dry_run: bool) -> int:
 
 
 def _import(project: Project, portal: PortalConfig, args: argparse.Namespace) -> int:
+    if args.joomla or args.dsn:
+        return import_joomla(project, portal, args)
+    if not args.paths:
+        print("Lỗi: hãy ghi tệp trang đã lưu, hoặc --joomla TỆP.sql, hoặc --dsn mysql://…", file=sys.stderr)
+        return 2
     failed = 0
     for page in pages_in([Path(p) for p in args.paths]):
         outcome = import_page(

@@ -129,6 +129,13 @@ class DocumentsConfig:
         return next((t for t in self.types if fold(t) == wanted), None)
 
 
+@dataclass(frozen=True)
+class OldSiteConfig:
+    """`extra.portal.old_site`: what the site shows of the site it replaced (`chibo import --joomla`)."""
+
+    show_hits: bool = False  # each article shows its views on the old site (`hits:`) under its date
+
+
 PER_PAGE = 10  # articles on a page of a listing
 
 
@@ -146,6 +153,7 @@ class PortalConfig:
     storage: Storage | None = None
     verbatim_files: tuple[str, ...] = ()  # files of docs/ published as they are although a browser runs them
     documents: DocumentsConfig = DocumentsConfig()
+    old_site: OldSiteConfig = OldSiteConfig()
     _lookup: dict[str, Category] = field(default_factory=dict, compare=False, repr=False)
 
     def find_category(self, value: str) -> Category | None:
@@ -431,6 +439,7 @@ def load_portal_config(extra: dict[str, Any]) -> PortalConfig:
     )
     verbatim = _verbatim(raw.get("verbatim_files"), problems)
     documents = _documents(raw.get("documents"), problems)
+    old_site = _section(OldSiteConfig, raw.get("old_site"), "old_site", problems)
     if problems:
         raise ContentErrors(problems)
     return PortalConfig(
@@ -446,5 +455,6 @@ def load_portal_config(extra: dict[str, Any]) -> PortalConfig:
         storage=storage,
         verbatim_files=verbatim,
         documents=documents,
+        old_site=old_site,
         _lookup=lookup,
     )

@@ -332,12 +332,12 @@ def _image_bytes(src: str, page: Path, site_root: Path | None) -> tuple[bytes | 
         if not local.is_file():
             return None, "không tìm thấy tệp"
         data = local.read_bytes()
-    if not _is_image(data):
+    if not is_image(data):
         return None, "không phải tệp ảnh"
     return data, ""
 
 
-def _is_image(data: bytes) -> bool:
+def is_image(data: bytes) -> bool:
     """Whether Pillow reads the bytes as a raster image (by content, not by name)."""
     try:
         with Image.open(io.BytesIO(data)) as image:

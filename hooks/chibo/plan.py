@@ -26,6 +26,7 @@ from .index import SiteIndex, build_index
 from .library import Library, make_library
 from .links import candidates, image_targets, link_targets
 from .listings import Home, Listing, build_home, build_listings
+from .old_addresses import MAP_FILE, OldAddresses, StubPlan, listing_pages, plan_stubs
 from .search import SearchRecord, article_record, document_record, page_record
 
 SEARCH_PAGE = f"{SEARCH}index.md"
@@ -76,6 +77,7 @@ class SitePlan:
     library: Library | None = None  # the document library (None: no document and no "Văn bản" in the menu)
     documents: frozenset[str] = field(default_factory=frozenset)  # every document file, published or not
     notices: tuple[ContentError, ...] = ()  # shown to editors, never a reason to stop publishing
+    old_addresses: StubPlan | None = None  # the old site's addresses (None: no map in docs/)
 
 
 def make_plan(
@@ -85,10 +87,12 @@ def make_plan(
     now: datetime,
     named: set[str],
     documents: tuple[Mapping[str, Any], Mapping[str, Attachment | None]] = ({}, {}),
+    old: OldAddresses | None = None,
 ) -> SitePlan:
     """`files`: every file MkDocs found, by source path; `read`: every article file read (its
     Article or its problems); `named`: the files the settings name (logo, favicon, CSS, JS);
-    `documents`: every document file read, and the files they attach inspected."""
+    `documents`: every document file read, and the files they attach inspected; `old`: the
+    old site's addresses that `chibo import --joomla` left."""
     articles = {src: result for src, result in read.items() if not isinstance(result, list)}
     errors = [e for result in read.values() if isinstance(result, list) for e in result]
     known = set(files)
@@ -106,7 +110,7 @@ def make_plan(
     private = unpublished_files(articles, catalog, known, linked | set(pages_shown))
     editors = {src for src, f in files.items() if f.editors}
     photos = plan_photos(catalog, editors - private, pages_shown, linked)
-    dropped = frozenset(private | photos.withheld | (library.withheld if library else set()))
+    dropped = frozenset(private | photos.withheld | (library.withheld if library else set()) | ({MAP_FILE} & known))
     in_menu = {c.url for c in portal.categories if not c.is_library}
     generated = _generated(files, read, dropped, catalog, listings, portal, in_menu, errors, library)
     # originals linked on purpose are published (cleaned of metadata) under their own name
@@ -119,6 +123,7 @@ def make_plan(
         targets.update({d.src_path: d.url for d in library.newest})
 
     records, sitemap = _search_and_sitemap(catalog, index, listings, library, pages, dropped, portal)
+    stubs = _old_addresses(old, files, read, dropped, generated, catalog, index, listings, portal) if old else None
     return SitePlan(
         catalog=catalog,
         index=index,
@@ -136,7 +141,36 @@ def make_plan(
         in_menu=frozenset(in_menu),
         library=library,
         documents=frozenset(documents[0]),
-        notices=library.warnings if library else (),
+        notices=(*(library.warnings if library else ()), *(stubs.notices if stubs else ())),
+        old_addresses=stubs,
+    )
+
+
+def _old_addresses(
+    old: OldAddresses,
+    files: Mapping[str, SourceFile],
+    read: Mapping[str, object],
+    dropped: frozenset[str],
+    generated: list[Generated],
+    catalog: Catalog,
+    index: SiteIndex,
+    listings: Mapping[str, Listing],
+    portal: PortalConfig,
+) -> StubPlan:
+    """The pages that answer the old site's addresses, where the site has nothing of its own."""
+    published = catalog.published.values()
+    taken = {f.dest_uri for src, f in files.items() if src not in dropped and src not in read}
+    taken |= {a.dest_path for a in published} | {f"{url}index.html" for url in listings}
+    taken |= {f"{g.src_uri[: -len('index.md')]}index.html" for g in generated}
+    order = [(c.url, [a.src_path for a in index.categories[c.slug].articles]) for c in portal.categories]
+    return plan_stubs(
+        old,
+        f"docs/{MAP_FILE}",
+        {a.src_path: a.url for a in published},
+        {a.src_path: a.title for a in published},
+        {c.name: c.url for c in portal.categories},
+        listing_pages(order, portal.per_page),
+        taken,
     )
 
 

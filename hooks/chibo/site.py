@@ -43,6 +43,7 @@ from .documents import Document, read_document
 from .errors import ContentError, ContentErrors
 from .feeds import absolute
 from .most_read import MostRead, fetch_most_read, load_most_read, save_most_read
+from .old_addresses import MAP_FILE, SMALL_MAP, OldAddresses, read_map, stub_page
 from .options import read_options
 from .outputs import Output, PartsCache, fingerprint
 from .pages import SiteFacts, card_keys
@@ -141,6 +142,7 @@ class Session:
         self._unpruned = 0  # parts stored since the cache last dropped unused ones
         self.read_count = 0  # articles read in this build (the others' results were kept)
         self._library_keys: set[str] = set()  # parts the library's pages used in this build
+        self._old_map: tuple[str, tuple[OldAddresses | None, list[ContentError]]] = ("", (None, []))
 
     @property
     def preview(self) -> bool:
@@ -323,7 +325,9 @@ class Session:
         """The build: its plan, its photos, and every problem (in Vietnamese), `refused` files included."""
         configured = self.settings_read()
         config = configured.config
-        plan = make_plan(files, read, config, now_in_vietnam(), named, documents)
+        old, problems = self._old_addresses(settings.docs_dir) if MAP_FILE in files else (None, [])
+        refused = [*refused, *problems]
+        plan = make_plan(files, read, config, now_in_vietnam(), named, documents, old)
         store = cache_dir(settings.project_root) / "images"
         photos = make_photos(
             plan.photos,
@@ -358,6 +362,15 @@ class Session:
             errors=tuple(sorted([*plan.errors, *photos.problems, *refused])),
         )
         return self.build
+
+    def _old_addresses(self, docs_dir: str) -> tuple[OldAddresses | None, list[ContentError]]:
+        """The import's map of old addresses, read again only when it changed."""
+        with open(os.path.join(docs_dir, MAP_FILE), "rb") as f:
+            raw = f.read()
+        digest = hashlib.sha1(raw).hexdigest()
+        if self._old_map[0] != digest:
+            self._old_map = (digest, read_map(raw, f"docs/{MAP_FILE}"))
+        return self._old_map[1]
 
     def start_search(self, build: Build, enabled: bool) -> None:
         """The index depends only on the plan: on a build it is made in a forked process while the
@@ -431,6 +444,7 @@ class Session:
             ("search index", lambda: self._write_search(result)),
             ("photos", lambda: self._publish_photos(build)),
             ("admin", lambda: self._write_admin(build, admin) if admin is not None else None),
+            ("old addresses", lambda: self._write_old_addresses(build)),
             ("finish", lambda: self._finish(build, root, result)),
         ]
         for name, step in steps:
@@ -524,6 +538,17 @@ class Session:
                 + ", ".join(changed)
                 + ". Hãy lấy lại các tệp này từ kho mã nguồn của cổng."
             )
+
+    def _write_old_addresses(self, build: Build) -> None:
+        """The old site's addresses, where nothing the site wrote has the path."""
+        stubs = build.plan.old_addresses
+        if stubs is None:
+            return
+        produced = set(self.output.done.produced)
+        for path, stub in stubs.pages.items():
+            if path not in produced:
+                self.output.write(path, stub_page(path, stub, build.settings.site_url))
+        self.output.write(SMALL_MAP, json.dumps(stubs.small_map, ensure_ascii=False, separators=(",", ":")))
 
     def _write_admin(self, build: Build, admin: Admin) -> None:
         """/admin/: the web editor's page and its configuration, from mkdocs.yml and the content model."""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import frontmatter
 import pytest
-from support import DATA, MODEL_ARTICLE, article, build_env, make_site
+from support import DATA, MODEL_ARTICLE, article, build_env, chibo, make_site
 
 
 def _jpeg() -> bytes:
@@ -59,17 +59,6 @@ JOOMLA_PAGE = """<!DOCTYPE html>
 def project(tmp_path: Path):
     site = make_site(tmp_path / "project", model=False)
     return site
-
-
-def chibo(site, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "chibo.cli", *args],
-        cwd=site.root,
-        capture_output=True,
-        text=True,
-        env={**build_env(), **(env or {})},
-        timeout=300,
-    )
 
 
 def test_new_creates_a_complete_article_that_builds(project) -> None:

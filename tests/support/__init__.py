@@ -42,6 +42,20 @@ def build_env() -> dict[str, str]:
     return {**os.environ, **QUIET}
 
 
+def chibo(
+    site: Site, *args: str, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
+    """The editors' command `chibo` run in the site's folder, as an editor runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "chibo.cli", *args],
+        cwd=site.root,
+        capture_output=True,
+        text=True,
+        env={**build_env(), **(env or {})},
+        timeout=timeout,
+    )
+
+
 def article(title: str, date: str, category: str, body: str = "Nội dung bài viết.", **fields: Any) -> str:
     """The text of an article file with the given front matter."""
     meta = {"title": title, "date": date, "category": category, **fields}
@@ -168,10 +182,28 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
         return super().send_head()
 
 
+class LikePages(Quiet):
+    """GitHub Pages' answers: a folder without its slash is sent there (301, the query kept),
+    the query is ignored when finding a file, a missing file gets the site's 404.html (404)."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
 @contextmanager
-def served(directory: Path) -> Iterator[str]:
+def served(directory: Path, handler: type[Quiet] = Quiet) -> Iterator[str]:
     """`directory` served on 127.0.0.1 at a free port; yields its base URL."""
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}/"

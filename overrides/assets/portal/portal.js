@@ -127,3 +127,14 @@ document.addEventListener("keydown", function (event) {
     thank(value);
   });
 })();
+
+// An address of the old site with its query ("?option=com_content&view=article&id=12", "?start=10"):
+// the script that knows the old site's addresses takes the reader on.
+(function () {
+  "use strict";
+  if (!/[?&](?:option=com_content|view=|start=|limitstart=|format=feed|task=view)/.test(location.search)) { return; }
+  var own = document.currentScript;
+  var script = document.createElement("script");
+  script.src = (own ? own.src.replace(/portal\.js(?:[?#].*)?$/, "") : "") + "dia-chi-cu.js";
+  document.head.appendChild(script);
+})();
