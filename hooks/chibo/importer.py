@@ -140,6 +140,11 @@ def markdownify(html: str, **options: Any) -> str:
     return _Converter(**options).convert(html)
 
 
+def markdownify_soup(soup: Any, **options: Any) -> str:
+    """The same, from a tree already parsed (no second parse)."""
+    return str(_Converter(**options).convert_soup(soup))
+
+
 def _page_facts(root: Any) -> tuple[str, str, str]:
     """The category, date and author a saved article page shows beside the article."""
     category_tag = root.select_one(".category-name")

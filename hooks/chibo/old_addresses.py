@@ -3,7 +3,7 @@
 `chibo import --joomla` leaves `docs/dia-chi-cu.json`: for each article and category that came
 over, its old routes (paths without `index.php/` or `.html`), and the site's own redirects.
 The build turns each route into pages at every form the old site served (`tin-tuc/9-a/12-b`,
-`index.php/…`, `….html`): a page that sends the reader on (meta refresh 0, canonical, a
+`index.php/…`, `….html`: all four unless the import read the old site's settings): a page that sends the reader on (meta refresh 0, canonical, a
 plain link), never where the site has a page or file of its own. Addresses with a query
 string (`index.php?option=com_content&view=article&id=12`, `?start=10`, `?format=feed`)
 reach a file whatever the query; the script `dia-chi-cu.js` (on those pages, the home page
@@ -39,9 +39,17 @@ def normalise(path: str) -> str:
     return path[: -len(".html")] if path.endswith(".html") else path
 
 
-def variants(route: str) -> tuple[str, ...]:
-    """The files that answer a route: `route/`, `index.php/route/`, `route.html`, `index.php/route.html`."""
-    return (f"{route}/index.html", f"index.php/{route}/index.html", f"{route}.html", f"index.php/{route}.html")
+@dataclass(frozen=True)
+class Forms:
+    """Which forms of a route the old site answered: with "index.php/" and without (URL
+    rewriting on), with ".html" (the suffix on) and without. Not known: all of them."""
+
+    prefixes: tuple[str, ...] = ("", "index.php/")
+    html: tuple[bool, ...] = (False, True)
+
+    def files(self, route: str) -> list[str]:
+        """The files that answer a route: `route/`, `index.php/route/`, `route.html`, …"""
+        return [f"{p}{route}.html" if h else f"{p}{route}/index.html" for h in self.html for p in self.prefixes]
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,7 @@ class OldAddresses:
     articles: Mapping[str, tuple[str, tuple[str, ...]]]  # old id -> (docs/ file, routes)
     categories: Mapping[str, tuple[str, tuple[str, ...], tuple[str, ...]]]  # old id -> (category, routes, files)
     redirects: Mapping[str, str]  # route -> docs/ file, "category:<name>" or an address elsewhere
+    forms: Forms = Forms()
 
 
 def read_map(raw: bytes, where: str) -> tuple[OldAddresses | None, list[ContentError]]:
@@ -61,13 +70,18 @@ def read_map(raw: bytes, where: str) -> tuple[OldAddresses | None, list[ContentE
             for k, v in data["categories"].items()
         }
         redirects = {str(k): str(v) for k, v in data.get("redirects", {}).items()}
+        shown = data.get("forms", {})
+        forms = Forms(
+            tuple(p for p in shown.get("prefixes", Forms.prefixes) if p in Forms.prefixes),
+            tuple(bool(h) for h in shown.get("html", Forms.html)),
+        )
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         message = (
             f"tệp địa chỉ cũ hỏng ({exc.__class__.__name__}: {exc}); hãy chạy lại chibo import --joomla để tạo lại "
             "(bài đã chuyển được giữ nguyên)"
         )
         return None, [ContentError(where, 1, message)]
-    return OldAddresses(articles, categories, redirects), []
+    return OldAddresses(articles, categories, redirects, forms), []
 
 
 @dataclass(frozen=True)
@@ -111,7 +125,7 @@ def plan_stubs(
     def add(route: str, stub: Stub) -> None:
         if not _ROUTE.fullmatch(route) or any(s in (".", "..") for s in route.split("/")):
             return
-        for path in variants(route):
+        for path in old.forms.files(route):
             if _free(path, taken):
                 plan.pages.setdefault(path, stub)
 

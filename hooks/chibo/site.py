@@ -43,7 +43,7 @@ from .documents import Document, read_document
 from .errors import ContentError, ContentErrors
 from .feeds import absolute
 from .most_read import MostRead, fetch_most_read, load_most_read, save_most_read
-from .old_addresses import MAP_FILE, SMALL_MAP, OldAddresses, read_map, stub_page
+from .old_addresses import MAP_FILE, SMALL_MAP, OldAddresses, Stub, read_map, stub_page
 from .options import read_options
 from .outputs import Output, PartsCache, fingerprint
 from .pages import SiteFacts, card_keys
@@ -545,10 +545,22 @@ class Session:
         if stubs is None:
             return
         produced = set(self.output.done.produced)
-        for path, stub in stubs.pages.items():
-            if path not in produced:
-                self.output.write(path, stub_page(path, stub, build.settings.site_url))
-        self.output.write(SMALL_MAP, json.dumps(stubs.small_map, ensure_ascii=False, separators=(",", ":")))
+        pages = [(path, stub) for path, stub in stubs.pages.items() if path not in produced]
+        site_url, output = build.settings.site_url, self.output
+
+        def write(part: list[tuple[str, Stub]]) -> int:
+            before = output.done.written
+            for path, stub in part:
+                output.write(path, stub_page(path, stub, site_url))
+            return output.done.written - before
+
+        # tens of thousands of small files: creating them is the cost, shared out among workers
+        before = output.done.written
+        written = run_forked(write, pages, self.workers())
+        output.done.produced.update(path for path, _ in pages)
+        if output.done.written == before:  # written in forked workers: the parent's record learns of it
+            output.done.written += sum(written)
+        output.write(SMALL_MAP, json.dumps(stubs.small_map, ensure_ascii=False, separators=(",", ":")))
 
     def _write_admin(self, build: Build, admin: Admin) -> None:
         """/admin/: the web editor's page and its configuration, from mkdocs.yml and the content model."""

@@ -14,6 +14,7 @@ from support.joomla_site import CATEGORY_MAP, old_site, write_mirror
 URL101 = "bai-viet/2023/12/chi-bo-to-chuc-hoi-nghi-tong-ket-nam-2023/"
 URL102 = "bai-viet/2024/01/lich-sinh-hoat/"
 URL103 = "bai-viet/2023/11/trao-huy-hieu/"
+URL115 = "bai-viet/2023/07/hoc-tap-nghi-quyet/"
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +44,7 @@ FORMS = {
     "tin-tuc/9-hoat-dong/101-chi-bo-to-chuc-hoi-nghi-tong-ket-nam-2023.html": URL101,  # rewriting and suffix on
     "index.php/tin-tuc/hoat-dong/chi-bo-to-chuc-hoi-nghi-tong-ket-nam-2023": URL101,  # modern router, no slash
     "tin-tuc/hoat-dong/chi-bo-to-chuc-hoi-nghi-tong-ket-nam-2023/": URL101,
-    "index.php/component/content/article/101-chi-bo-to-chuc-hoi-nghi-tong-ket-nam-2023": URL101,
+    "index.php/component/content/article/13-xay-dung-dang/115-hoc-tap-nghi-quyet": URL115,  # no menu item
     "index.php/thong-bao-chung/lich": URL102,  # the article's own menu item
     "index.php/tin-cu-da-doi-ten.html": URL101,  # the old site's own redirect
     "index.php?option=com_content&view=article&id=102:lich-sinh-hoat&catid=10&Itemid=103": URL102,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,7 @@ def test_both_exports_and_the_live_database_read_alike(joomla: dict[str, Any], t
         joomla_site(read_database(joomla["server"].dsn("joomla"), wanted)),
     ]
     first = sites[0]
-    assert first.prefix == "k3x9q_" and len(first.articles) == 13
+    assert first.prefix == "k3x9q_" and len(first.articles) == 14
     for other in sites[1:]:
         assert other.articles == first.articles
         assert other.categories == first.categories and other.menu == first.menu
@@ -119,6 +120,7 @@ def test_authors_dates_slugs_and_summaries_of_the_other_articles(joomla: dict[st
     assert str(notice["date"]) == "2024-01-02 09:00"  # no publish_up: created
     assert notice["summary"] == "Lịch sinh hoạt định kỳ của chi bộ."  # no read-more: metadesc
     assert notice["category"] == "Thông báo"  # same name as a category of mkdocs.yml
+    assert "rating" not in notice.metadata  # 3 stars from 10 votes cannot be: left out, and said
     orphan = frontmatter.load(project.docs / "bai-viet/2023/trao-huy-hieu.md")
     assert "author" not in orphan.metadata and orphan.content  # its author was deleted; the article stays
     kept_alias = frontmatter.load(project.docs / "bai-viet/2023/hi-ngh-chi-b-m-rng.md")
@@ -139,9 +141,10 @@ def test_what_stays_behind_is_reported_with_ids_and_titles(joomla: dict[str, Any
     # the unmapped category: the lines to add to mkdocs.yml, and the option
     assert '"Giới thiệu" (1 bài)' in out and "- name: Giới thiệu" in out and "slug: gioi-thieu" in out
     assert '--category-map "Giới thiệu=' in out
+    assert 'bài 102 "Lịch sinh hoạt chi bộ tháng 1"' in out and "bỏ số đánh giá" in out
     assert "offset: 6835657" in out and "offset_date: 2025-12-01" in out  # SUM(visits) + initialvalue
     written = sorted(p.relative_to(project.docs).as_posix() for p in project.docs.rglob("*.md"))
-    assert len([p for p in written if p.startswith("bai-viet/")]) == 6
+    assert len([p for p in written if p.startswith("bai-viet/")]) == 7
 
 
 def test_a_second_run_keeps_edits_adds_new_articles_and_says_so(
@@ -213,7 +216,10 @@ def test_every_old_address_form_has_a_page_that_sends_the_reader_on(joomla: dict
     routes = addresses["articles"]["101"]["routes"]
     assert "tin-tuc/9-hoat-dong/101-chi-bo-to-chuc-hoi-nghi-tong-ket-nam-2023" in routes  # legacy, menu
     assert "tin-tuc/hoat-dong/chi-bo-to-chuc-hoi-nghi-tong-ket-nam-2023" in routes  # modern, no ids
-    assert "component/content/article/9-tin-tuc/hoat-dong/101-chi-bo-to-chuc-hoi-nghi-tong-ket-nam-2023" in routes
+    assert not [r for r in routes if r.startswith("component/")]  # a menu item led to it: Joomla used that one
+    lonely = addresses["articles"]["115"]["routes"]  # no menu item leads to its category
+    assert "component/content/article/13-xay-dung-dang/115-hoc-tap-nghi-quyet" in lonely
+    assert "13-xay-dung-dang/115-hoc-tap-nghi-quyet" in lonely and "xay-dung-dang/hoc-tap-nghi-quyet" in lonely
     assert "thong-bao-chung/lich" in addresses["articles"]["102"]["routes"]  # the article's own menu item
     for route in routes:
         for path in (
@@ -302,3 +308,26 @@ def test_a_broken_map_stops_the_build_with_its_name(project: Site) -> None:
     result = project.build(check=False)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "docs/dia-chi-cu.json" in result.stderr and "chibo import --joomla" in result.stderr
+
+
+def test_the_old_sites_configuration_narrows_the_forms(joomla: dict[str, Any], tmp_path: Path) -> None:
+    mirror = tmp_path / "mirror"
+    shutil.copytree(joomla["mirror"], mirror)
+    settings = (
+        "<?php\nclass JConfig {\n\tpublic $sef = '1';\n\tpublic $sef_rewrite = '0';\n\tpublic $sef_suffix = '0';\n"
+    )
+    (mirror / "configuration.php").write_text(settings + "\tpublic $password = 'bí mật';\n}\n")
+    site = make_site(tmp_path / "project", model=False)
+    out = _import(site, {**joomla, "mirror": mirror}).stdout
+    assert "bí mật" not in out and "bí mật" not in (site.docs / "dia-chi-cu.json").read_text(encoding="utf-8")
+    assert "dạng index.php/…/)" in out
+    site.build()
+    route = "tin-tuc/9-hoat-dong/101-chi-bo-to-chuc-hoi-nghi-tong-ket-nam-2023"
+    assert (site.out / f"index.php/{route}/index.html").exists()  # what Joomla's defaults served
+    assert not (site.out / f"{route}/index.html").exists() and not (site.out / f"index.php/{route}.html").exists()
+    (mirror / "configuration.php").write_text(settings.replace("$sef = '1'", "$sef = '0'") + "}\n")
+    plain = make_site(tmp_path / "plain", model=False)
+    assert "chỉ dạng index.php?option=com_content" in _import(plain, {**joomla, "mirror": mirror}).stdout
+    plain.build()
+    assert not (plain.out / f"index.php/{route}/index.html").exists()
+    assert (plain.out / "dia-chi-cu/101/index.html").exists()  # the query form still finds the article

@@ -217,6 +217,28 @@ CREATE TABLE `#__modules` (
   PRIMARY KEY (`id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 DEFAULT COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `#__extensions` (
+  `extension_id` int(11) NOT NULL AUTO_INCREMENT,
+  `package_id` int(11) NOT NULL DEFAULT 0,
+  `name` varchar(100) NOT NULL,
+  `type` varchar(20) NOT NULL,
+  `element` varchar(100) NOT NULL,
+  `folder` varchar(100) NOT NULL DEFAULT '',
+  `client_id` tinyint(3) NOT NULL,
+  `enabled` tinyint(3) NOT NULL DEFAULT 0,
+  `access` int(10) unsigned NOT NULL DEFAULT 1,
+  `protected` tinyint(3) NOT NULL DEFAULT 0,
+  `manifest_cache` text NOT NULL,
+  `params` text NOT NULL,
+  `custom_data` text NOT NULL,
+  `system_data` text NOT NULL,
+  `checked_out` int(10) unsigned NOT NULL DEFAULT 0,
+  `checked_out_time` datetime NOT NULL DEFAULT '0000-00-00 00:00:00',
+  `ordering` int(11) DEFAULT 0,
+  `state` int(11) DEFAULT 0,
+  PRIMARY KEY (`extension_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 DEFAULT COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `#__vvisit_counter` (
   `id` int(10) unsigned NOT NULL AUTO_INCREMENT,
   `time` int(10) unsigned NOT NULL,
@@ -241,6 +263,8 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
              "client_id": 0, "access": 1, "component_id": 22, "home": 0},
     "modules": {"content": "", "published": 1, "params": "{}", "language": "*"},
     "redirect_links": {"referer": "", "published": 1},
+    "extensions": {"type": "component", "client_id": 1, "enabled": 1, "manifest_cache": "{}", "custom_data": "",
+                   "system_data": ""},
 }  # fmt: skip
 
 

@@ -51,6 +51,7 @@ def old_site() -> JoomlaData:
     data.category(10, "Thông báo", "thong-bao")
     data.category(11, "Nội bộ", "noi-bo", access=2)
     data.category(12, "Giới thiệu", "gioi-thieu")
+    data.category(13, "Xây dựng Đảng", "xay-dung-dang")  # no menu item leads to it
     data.category(14, "Tin cũ", "tin-cu", published=0)
     data.add("users", id=42, name="Nguyễn Văn An", username="an", email="an@example.vn")
     for tid, title, alias in ((1, "ROOT", "root"), (2, "Chi bộ", "chi-bo"), (3, "Hội nghị", "hoi-nghi")):
@@ -117,11 +118,13 @@ def old_site() -> JoomlaData:
     )  # fmt: skip
     data.article(112, "Tin chuyên mục ẩn", "tin-an", 14, "2023-08-08 00:00:00", "<p>Ẩn.</p>")
     data.article(113, "Tin mục nội bộ", "tin-noi-bo", 11, "2023-08-08 00:00:00", "<p>Nội bộ.</p>")
+    data.article(115, "Học tập nghị quyết", "hoc-tap-nghi-quyet", 13, "2023-07-07 02:00:00", "<p>Học tập.</p>")
     data.add("contentitem_tag_map", type_alias="com_content.article", core_content_id=1, content_item_id=101,
              tag_id=2, type_id=1)  # fmt: skip
     data.add("contentitem_tag_map", type_alias="com_content.article", core_content_id=1, content_item_id=101,
              tag_id=3, type_id=1)  # fmt: skip
     data.add("content_rating", content_id=101, rating_sum=43, rating_count=10, lastip="113.160.1.2")
+    data.add("content_rating", content_id=102, rating_sum=3, rating_count=10, lastip="")  # no votes give that
     data.add("content_frontpage", content_id=101, ordering=1)
     data.add("menu", id=101, title="Trang chủ", alias="home", path="home",
              link="index.php?option=com_content&view=featured", home=1)  # fmt: skip
@@ -133,6 +136,9 @@ def old_site() -> JoomlaData:
              link="index.php?option=com_content&view=article&id=102")  # fmt: skip
     data.add("redirect_links", id=1, old_url="http://chibo.example.vn/index.php/tin-cu-da-doi-ten.html",
              new_url="index.php/tin-tuc/9-hoat-dong/101-chi-bo-to-chuc-hoi-nghi-tong-ket-nam-2023")  # fmt: skip
+    # com_content's options as saved before Joomla 3.8: no router chosen, so both were possible
+    data.add("extensions", extension_id=22, name="com_content", element="com_content",
+             params='{"article_layout":"_:default","show_title":"1","sef_ids":0}')  # fmt: skip
     data.add("modules", id=90, title="Lượt truy cập", module="mod_vvisit_counter", position="right",
              params='{"initialvalue":"6800000","digit_type":"default"}')  # fmt: skip
     for n, visits in enumerate((20000, 15000, 657)):

@@ -8,18 +8,22 @@ mkdocs.yml, photos not found, and the counter's figure to carry over.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
 from ..config import PortalConfig
+from ..options import read_options
 from ..project import Project
 from ..text import format_number
 from .database import DatabaseError, read_database
 from .dump import DumpError, read_dump
 from .migrate import Options, Report, migrate, unmapped_lines
+from .routes import url_forms
 from .schema import JoomlaSite, NotJoomla, make_site, wanted
 
 SHOWN = 20  # lines of a list shown before "… and N more"
@@ -62,7 +66,13 @@ def _options(args: argparse.Namespace) -> tuple[Options | None, str]:
     root = Path(args.site_root) if args.site_root else None
     if root is not None and not root.is_dir():
         return None, f"--site-root {root}: không có thư mục này"
-    return Options(named, root, args.pin_featured, args.skip_archived), ""
+    options = Options(named, root, args.pin_featured, args.skip_archived)
+    settings = root / "configuration.php" if root is not None else None
+    if settings is not None and settings.is_file():  # only three switches are read, never the passwords
+        found = url_forms(settings.read_text(encoding="utf-8", errors="replace"))
+        if found is not None:
+            options = replace(options, sef=found[0], forms=found[1])
+    return options, ""
 
 
 def read_site(args: argparse.Namespace) -> JoomlaSite:
@@ -87,8 +97,9 @@ def import_joomla(project: Project, portal: PortalConfig, args: argparse.Namespa
         where = args.dsn or args.joomla
         print(f"Lỗi: {where}: {exc}", file=sys.stderr)
         return 1
-    report = migrate(site, project.docs, portal, options, progress_bar("Chuyển bài"))
-    print_report(site, report, project)
+    workers = read_options().workers or min(os.cpu_count() or 1, 4)
+    report = migrate(site, project.docs, portal, options, progress_bar("Chuyển bài"), workers)
+    print_report(site, report, project, options)
     return 0
 
 
@@ -97,7 +108,9 @@ def _listed(lines: list[str]) -> list[str]:
     return shown + ([f"    … và {len(lines) - SHOWN} dòng nữa"] if len(lines) > SHOWN else [])
 
 
-def print_report(site: JoomlaSite, report: Report, project: Project, out: TextIO = sys.stdout) -> None:
+def print_report(
+    site: JoomlaSite, report: Report, project: Project, options: Options, out: TextIO = sys.stdout
+) -> None:
     lines = [
         f"Trang cũ (bảng {site.prefix}…): {len(site.articles)} bài, {len(site.categories)} chuyên mục.",
         f"Đã ghi {len(report.written)} bài mới, {report.photos} ảnh và tệp đính kèm.",
@@ -117,7 +130,9 @@ def print_report(site: JoomlaSite, report: Report, project: Project, out: TextIO
     if report.warnings:
         lines.append("Cần xem lại:")
         lines += _listed([f"    {w}" for w in report.warnings])
-    lines.append(f"Địa chỉ cũ được chuyển tiếp: {format_number(report.addresses)} (docs/dia-chi-cu.json).")
+    forms = ", ".join(options.forms.files("…")).replace("/index.html", "/")
+    kind = forms if options.sef else "chỉ dạng index.php?option=com_content…"
+    lines.append(f"Địa chỉ cũ được chuyển tiếp: {format_number(report.addresses)} (docs/dia-chi-cu.json; dạng {kind}).")
     if site.visits is not None:
         day = site.visits_date.date().isoformat() if site.visits_date else "YYYY-MM-DD"
         lines += [

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import nh3
 from bs4 import BeautifulSoup
 
-from ..importer import markdownify, sanitise
+from ..importer import markdownify_soup, sanitise
 from ..text import nfc, slugify
 from .schema import Article, body_parts
 
@@ -104,7 +105,7 @@ def convert(
         img["src"] = prefix + out.files.setdefault(path, file_name(path, taken))
     for link in soup.find_all("a"):
         _link(link, out, taken, prefix, resolve)
-    markdown = markdownify(str(soup), heading_style="ATX", bullets="-", strip=["span", "div", "font"])
+    markdown = markdownify_soup(soup, heading_style="ATX", bullets="-", strip=["span", "div", "font"])
     out.body = nfc(re.sub(r"\n{3,}", "\n\n", markdown).strip()) + "\n"
     return out
 
@@ -136,5 +137,6 @@ def _link(link: object, out: Converted, taken: set[str], prefix: str, resolve: C
 
 
 def _plain(fragment: str) -> str:
-    text = BeautifulSoup(sanitise(fragment), "html.parser").get_text(" ", strip=True)
+    """The words of an HTML fragment (nh3 keeps no tag: no second parse of the tree)."""
+    text = html.unescape(nh3.clean(re.sub(r"<(?:br|/p|/h\d|/li|/div)\b[^>]*>", " ", fragment, flags=re.I), tags=set()))
     return nfc(" ".join(text.split()))

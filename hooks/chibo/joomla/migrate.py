@@ -24,12 +24,15 @@ from ..attachments import FILE_LIMIT
 from ..config import Category as PortalCategory
 from ..config import PortalConfig
 from ..importer import is_image
-from ..old_addresses import MAP_FILE, normalise
+from ..old_addresses import MAP_FILE, Forms, normalise
+from ..ratings import carried_over
 from ..text import nfc, slugify
+from ..workers import run_forked
 from .convert import IMAGES, Converted, article_reference, convert
 from .routes import article_routes, category_articles, category_routes
 from .schema import ARCHIVED, PUBLIC, PUBLISHED, TRASHED, UNPUBLISHED, Article, Category, JoomlaSite
 
+BATCH = 500  # articles per round of workers
 _STATES = {UNPUBLISHED: "chưa đăng (unpublished)", TRASHED: "trong thùng rác (trashed)"}
 _LAST_NUMBER = re.compile(r"^(\d+)-")
 
@@ -40,6 +43,8 @@ class Options:
     site_root: Path | None = None  # the old site's files (images/, media/)
     pin_featured: bool = False
     skip_archived: bool = False
+    sef: bool = True  # the old site's addresses were paths (configuration.php's $sef), not only queries
+    forms: Forms = field(default_factory=Forms)  # with and without "index.php/" and ".html", as configuration.php says
 
 
 @dataclass
@@ -52,6 +57,14 @@ class Report:
     missing: list[tuple[str, str]] = field(default_factory=list)  # (article file, old site path)
     photos: int = 0  # files copied
     addresses: int = 0  # old addresses the map holds
+
+    def merge(self, other: Report) -> None:
+        """Add what one article's move reported."""
+        self.written += other.written
+        self.kept += other.kept
+        self.warnings += other.warnings
+        self.missing += other.missing
+        self.photos += other.photos
 
     def skip(self, reason: str, article: Article) -> None:
         self.skipped.setdefault(reason, []).append((article.id, article.title))
@@ -223,6 +236,14 @@ def front_matter(plan: Planned, options: Options) -> dict[str, object]:
     return meta
 
 
+def _checked_rating(converted: Converted, report: Report, label: str) -> None:
+    """The old votes only when they can be votes of 1 to 5 stars (the build refuses others)."""
+    rating = converted.meta.get("rating")
+    if rating is not None and carried_over(rating) is None:
+        del converted.meta["rating"]
+        report.warnings.append(f"{label}: bỏ số đánh giá {rating} (không thể là các lượt 1 đến 5 sao)")
+
+
 def _copy_files(converted: Converted, plan: Planned, docs: Path, site_root: Path | None, report: Report) -> None:
     """The article's photos and files from the mirror into its folder, the same content once."""
     folder = docs / PurePosixPath(plan.file).parent / plan.slug
@@ -281,7 +302,8 @@ def write_article(plan: Planned, converted: Converted, docs: Path) -> bool:
     if target.exists():
         return False
     target.parent.mkdir(parents=True, exist_ok=True)
-    front = yaml.safe_dump(converted.meta, allow_unicode=True, sort_keys=False, width=1000)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's: ten times the pure-Python one
+    front = yaml.dump(converted.meta, Dumper=dumper, allow_unicode=True, sort_keys=False, width=1000)
     try:
         with open(target, "x", encoding="utf-8") as f:  # "x": never overwrite, even in a race
             f.write(f"---\n{front}---\n\n{converted.body}")
@@ -296,6 +318,7 @@ def migrate(
     portal: PortalConfig,
     options: Options,
     progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
 ) -> Report:
     report = Report()
     mapped, problems = map_categories(site, portal, options.category_map)
@@ -305,23 +328,40 @@ def migrate(
     for aid in [aid for aid, plan in planned.items() if str(aid) in earlier and not (docs / plan.file).exists()]:
         report.skip("đã chuyển lần trước rồi bị xoá trên trang mới (không tạo lại)", planned.pop(aid).article)
     found = old_addresses(site, planned, mapped)
-    for number, plan in enumerate(planned.values(), 1):
-        converted = convert(
-            plan.article, front_matter(plan, options), f"{plan.slug}/", _resolver(site, planned, found, mapped, plan)
-        )
-        label = f'bài {plan.article.id} "{plan.article.title}" ({plan.file})'
-        report.warnings += [f"{label}: {w}" for w in converted.warnings]
-        report.warnings += [
-            f"{label}: liên kết tới bài không chuyển sang, chỉ giữ chữ: {d}" for d in converted.dead_links
-        ]
-        if (docs / plan.file).exists():
-            report.kept.append(plan.file)
-        else:
-            _copy_files(converted, plan, docs, options.site_root, report)
-            (report.written if write_article(plan, converted, docs) else report.kept).append(plan.file)
+
+    def move(part: list[Planned]) -> list[tuple[int, Report]]:
+        return [(plan.article.id, _move(plan, site, planned, found, mapped, docs, options)) for plan in part]
+
+    plans = list(planned.values())
+    for start in range(0, len(plans), BATCH):  # in forked workers, a batch at a time for the progress bar
+        moved = dict(pair for part in run_forked(move, plans[start : start + BATCH], workers) for pair in part)
+        for plan in plans[start : start + BATCH]:  # reported in the articles' order, whichever worker moved them
+            report.merge(moved[plan.article.id])
         if progress is not None:
-            progress(number, len(planned))
-    report.addresses = write_map(docs / MAP_FILE, site, planned, found, mapped)
+            progress(min(start + BATCH, len(plans)), len(plans))
+    if not options.sef:  # the old site served queries only ("index.php?option=com_content…")
+        found.of_article, found.of_category = {a: [] for a in found.of_article}, {c: [] for c in found.of_category}
+    report.addresses = write_map(docs / MAP_FILE, site, planned, found, mapped, options.forms)
+    return report
+
+
+def _move(
+    plan: Planned, site: JoomlaSite, planned: Mapping[int, Planned], found: Addresses,
+    mapped: Mapping[int, PortalCategory], docs: Path, options: Options,
+) -> Report:  # fmt: skip
+    """One article converted and written (unless its file exists), with what to report of it."""
+    report = Report()
+    resolve = _resolver(site, planned, found, mapped, plan)
+    converted = convert(plan.article, front_matter(plan, options), f"{plan.slug}/", resolve)
+    label = f'bài {plan.article.id} "{plan.article.title}" ({plan.file})'
+    _checked_rating(converted, report, label)
+    report.warnings += [f"{label}: {w}" for w in converted.warnings]
+    report.warnings += [f"{label}: liên kết tới bài không chuyển sang, chỉ giữ chữ: {d}" for d in converted.dead_links]
+    if (docs / plan.file).exists():
+        report.kept.append(plan.file)
+    else:
+        _copy_files(converted, plan, docs, options.site_root, report)
+        (report.written if write_article(plan, converted, docs) else report.kept).append(plan.file)
     return report
 
 
@@ -337,7 +377,7 @@ def _earlier(path: Path) -> dict[str, object]:
 
 def write_map(
     path: Path, site: JoomlaSite, planned: Mapping[int, Planned], found: Addresses,
-    mapped: Mapping[int, PortalCategory],
+    mapped: Mapping[int, PortalCategory], forms: Forms,
 ) -> int:  # fmt: skip
     """Add this run's old addresses to the map the build reads; returns how many it holds."""
     try:
@@ -360,10 +400,12 @@ def write_map(
         route = normalise(urlsplit(old).path)
         if target and route:
             redirects[route] = target
-    data = {"format": 1, "articles": articles, "categories": categories, "redirects": redirects}
+    shown = {"prefixes": list(forms.prefixes), "html": list(forms.html)}
+    data = {"format": 1, "forms": shown, "articles": articles, "categories": categories, "redirects": redirects}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8")
-    return sum(len(a["routes"]) for a in articles.values()) + sum(len(c["routes"]) for c in categories.values())
+    count = sum(len(a["routes"]) for a in articles.values()) + sum(len(c["routes"]) for c in categories.values())
+    return count * len(forms.files("x"))
 
 
 def _redirect_target(

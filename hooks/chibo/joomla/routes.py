@@ -1,5 +1,6 @@
 """Every address a Joomla 3 site served for an article or a category, from its menu items and
-category tree, as a path without `index.php/` or `.html` (`old_addresses.variants` adds them).
+category tree, as a path without `index.php/` or `.html` (`old_addresses.Forms` adds them, as
+the old site's `configuration.php` says, when the mirror has it).
 
 Joomla 3.10 built them with one of two routers. The legacy one (`sef_advanced_link` off, the
 default): `<menu route>/<catid>-<first category alias below the menu's>/<more aliases>/<id>-<alias>`,
@@ -15,7 +16,8 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 
-from .schema import Article, Category, JoomlaSite
+from ..old_addresses import Forms
+from .schema import LEGACY, MODERN, MODERN_IDS, ROUTERS, Article, Category, JoomlaSite
 
 # a path segment that can be a folder name on GitHub Pages: no separators, no "." or ".."
 _EPOCH = datetime(1970, 1, 1)
@@ -31,16 +33,8 @@ def _chain(categories: dict[int, Category], cid: int) -> list[Category]:
     return chain
 
 
-def _below(chain: list[Category], menu_category: int) -> list[Category] | None:
-    """The categories of `chain` below the menu item's (None: the menu's is not among them)."""
-    if menu_category == 0:
-        return chain
-    ids = [c.id for c in chain]
-    return chain[ids.index(menu_category) + 1 :] if menu_category in ids else None
-
-
-def _forms(base: str, below: list[Category], catid: int, last: Article | None) -> set[str]:
-    """The legacy and both modern forms under one menu route (`base`, "" for the site's root)."""
+def _forms(base: str, below: list[Category], catid: int, last: Article | None, routers: frozenset[str]) -> set[str]:
+    """The forms of the routers the site used under one menu route (`base`, "" for the root)."""
     aliases = [c.alias for c in below]
     legacy = [*aliases]
     if legacy:
@@ -50,15 +44,25 @@ def _forms(base: str, below: list[Category], catid: int, last: Article | None) -
         legacy.append(f"{last.id}-{last.alias}")
         modern_ids.append(f"{last.id}-{last.alias}")
         aliases.append(last.alias)
-    return {"/".join(s for s in (base, *segments) if s) for segments in (legacy, aliases, modern_ids) if segments}
+    forms = {LEGACY: legacy, MODERN: aliases, MODERN_IDS: modern_ids}
+    return {"/".join(s for s in (base, *forms[r]) if s) for r in routers if forms[r]}
 
 
 def _routes(site: JoomlaSite, chain: list[Category], view: str, catid: int, last: Article | None) -> set[str]:
+    """Under the menu item Joomla chose (the one of the nearest category above); with none,
+    under the home page and `component/content/…`."""
+    routers = site.routers or ROUTERS
+    depth = {c.id: n for n, c in enumerate(chain)}
+    covering = [m for m in site.menu if m.view == "category" and m.route and m.target in depth]
+    nearest = max((depth[m.target] for m in covering), default=-1)
     found: set[str] = set()
-    for item in site.menu:
-        if item.view == "category" and item.route and (below := _below(chain, item.target)) is not None:
-            found |= _forms(item.route, below, catid, last) if below or last else {item.route}
-    found |= _forms("", chain, catid, last)  # the home menu item's route is left out of addresses
+    for item in covering:
+        if depth[item.target] == nearest:
+            below = chain[nearest + 1 :]
+            found |= _forms(item.route, below, catid, last, routers) if below or last else {item.route}
+    if found:
+        return found
+    found |= _forms("", chain, catid, last, routers)  # the home menu item's route is left out of addresses
     legacy = [c.alias for c in chain]
     if legacy:
         legacy[0] = f"{catid}-{legacy[0]}"
@@ -92,3 +96,18 @@ def category_articles(site: JoomlaSite, cid: int, articles: Iterable[Article]) -
     """A category's articles in the order its blog and list pages showed them: newest first."""
     own = [a for a in articles if a.catid == cid]
     return sorted(own, key=lambda a: (a.published or a.created or _EPOCH, a.id), reverse=True)
+
+
+_SETTING = re.compile(r"public\s+\$(sef|sef_rewrite|sef_suffix)\s*=\s*'?(\d)'?\s*;")
+
+
+def url_forms(configuration: str) -> tuple[bool, Forms] | None:
+    """(SEF addresses on, their forms) from a Joomla `configuration.php`; None when it says
+    nothing. Joomla answered "index.php/…" always and the form without only with rewriting on;
+    "….html" only with the suffix on, and the form without as well."""
+    found = dict(_SETTING.findall(configuration))
+    if not found:
+        return None
+    prefixes = ("index.php/", "") if found.get("sef_rewrite") == "1" else ("index.php/",)
+    html = (False, True) if found.get("sef_suffix") == "1" else (False,)
+    return found.get("sef", "1") != "0", Forms(prefixes, html)

@@ -31,7 +31,11 @@ TABLES = (
     "redirect_links",
     "vvisit_counter",
     "modules",
+    "extensions",
 )
+# com_content's routers (its options "URL Routing" and "Remove IDs from URLs")
+LEGACY, MODERN, MODERN_IDS = "legacy", "modern", "modern-ids"
+ROUTERS = frozenset({LEGACY, MODERN, MODERN_IDS})
 READ_MORE = re.compile(r"<hr\s+id=[\"']system-readmore[\"']\s*/?>", re.I)
 PUBLISHED, UNPUBLISHED, ARCHIVED, TRASHED = 1, 0, 2, -2
 PUBLIC = 1
@@ -97,6 +101,7 @@ class JoomlaSite:
     redirects: list[tuple[str, str]]  # (old address, new address) of #__redirect_links
     visits: int | None = None  # Vinaora's total (SUM(visits) + the module's initial value)
     visits_date: datetime | None = None  # the counter's last recorded hour
+    routers: frozenset[str] = frozenset()  # the router com_content used (empty: not known, all of them)
     notes: list[str] = field(default_factory=list)  # what the reader wants the user to know
 
 
@@ -249,6 +254,22 @@ def _counter(table: Callable[[str], Table | None], rows: Rows) -> tuple[int | No
     return visits, when
 
 
+def _routers(rows: Rows) -> frozenset[str]:
+    """The router of com_content's options (`sef_advanced`: 0 legacy, 1 modern; `sef_ids`)."""
+    for r in rows("extensions"):
+        if _text(r.get("element")) == "com_content" and _text(r.get("type")) == "component":
+            try:
+                params = json.loads(_text(r.get("params")) or "{}")
+            except ValueError:
+                return frozenset()
+            if not isinstance(params, dict) or "sef_advanced" not in params:
+                return frozenset()
+            if str(params["sef_advanced"]) != "1":
+                return frozenset({LEGACY})
+            return frozenset({MODERN_IDS if str(params.get("sef_ids", "0")) == "1" else MODERN})
+    return frozenset()
+
+
 def make_site(tables: Mapping[str, Table]) -> JoomlaSite:
     prefix = find_prefix(list(tables))
 
@@ -283,7 +304,7 @@ def make_site(tables: Mapping[str, Table]) -> JoomlaSite:
     ]
     visits, visits_date = _counter(table, rows)
     return JoomlaSite(prefix, articles, _categories(categories_table), _menu(table("menu")), redirects, visits,
-                      visits_date)  # fmt: skip
+                      visits_date, _routers(rows))  # fmt: skip
 
 
 def body_parts(article: Article) -> tuple[str, str]:
