@@ -20,6 +20,7 @@ from .errors import ContentError, ContentErrors
 from .images import is_raster, needs_shrinking
 from .library import make_library
 from .links import MARKDOWN_IMAGE, MARKDOWN_LINK, candidates
+from .old_addresses import MAP_FILE, read_map
 from .project import Project
 from .sanitise import located, sanitise
 from .source import FRONT_MATTER
@@ -82,6 +83,10 @@ def check_project(project: Project) -> Report:
         )
         errors += [_shown(e, project.display_path(docs)) for e in library.errors]
         report.warnings += [_shown(e, project.display_path(docs)) for e in library.warnings]
+    if MAP_FILE in files:  # the import's map of old addresses: the build refuses a broken one
+        errors += [
+            _shown(e, project.display_path(docs)) for e in read_map(files[MAP_FILE].read_bytes(), f"docs/{MAP_FILE}")[1]
+        ]
     report.problems = sorted(set(errors))
     report.warnings.sort()
     return report

@@ -37,6 +37,7 @@ HELP = """Công cụ cho biên tập viên cổng thông tin chi bộ.
         --date 06/7/2018 --summary "Về …" --file 12-hd-btctw.pdf   tạo văn bản mới
   chibo check                                           kiểm tra toàn bộ nội dung
   chibo import trang-cu.html thu-muc/                   chuyển bài từ trang cũ
+  chibo import --joomla joomla.sql --site-root ban-sao/ chuyển cả trang Joomla 3 cũ
   chibo counter                                         kiểm tra bộ đếm lượt truy cập
   chibo shrink                                          thu nhỏ ảnh gốc quá lớn trong docs/
   chibo upload [--dry-run]                              tải ảnh của lần xây dựng lên kho đối tượng
@@ -91,6 +92,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="trong GitHub Actions: ghi thêm các vấn đề vào bản tóm tắt ($GITHUB_STEP_SUMMARY) và đánh dấu từng dòng lỗi",
     )
+    _import_command(commands)
+    _site_commands(commands)
+    return parser
+
+
+def _import_command(commands: Any) -> None:
+    """`chibo import`: saved pages, or a whole Joomla 3 site."""
     imp = commands.add_parser(
         "import", help="chuyển trang đã lưu từ trang cũ (HTML hoặc văn bản) thành bài viết", add_help=False
     )
@@ -125,8 +133,6 @@ def _parser() -> argparse.ArgumentParser:
         metavar="THƯ_MỤC",
         help='thư mục bản sao trang cũ, nơi tìm ảnh có đường dẫn "/images/…"',
     )
-    _site_commands(commands)
-    return parser
 
 
 def _site_commands(commands: Any) -> None:

@@ -113,14 +113,7 @@ def make_plan(
     dropped = frozenset(private | photos.withheld | (library.withheld if library else set()) | ({MAP_FILE} & known))
     in_menu = {c.url for c in portal.categories if not c.is_library}
     generated = _generated(files, read, dropped, catalog, listings, portal, in_menu, errors, library)
-    # originals linked on purpose are published (cleaned of metadata) under their own name
-    targets = {
-        src: f.url for src, f in files.items() if (src not in dropped or src in photos.linked) and src not in read
-    }
-    targets.update({g.src_uri: g.src_uri[: -len("index.md")] for g in generated})
-    targets.update({a.src_path: a.url for a in catalog.published.values()})
-    if library is not None:
-        targets.update({d.src_path: d.url for d in library.newest})
+    targets = _targets(files, read, dropped, photos, generated, catalog, library)
 
     records, sitemap = _search_and_sitemap(catalog, index, listings, library, pages, dropped, portal)
     stubs = _old_addresses(old, files, read, dropped, generated, catalog, index, listings, portal) if old else None
@@ -144,6 +137,27 @@ def make_plan(
         notices=(*(library.warnings if library else ()), *(stubs.notices if stubs else ())),
         old_addresses=stubs,
     )
+
+
+def _targets(
+    files: Mapping[str, SourceFile],
+    read: Mapping[str, object],
+    dropped: frozenset[str],
+    photos: PhotoPlan,
+    generated: list[Generated],
+    catalog: Catalog,
+    library: Library | None,
+) -> dict[str, str]:
+    """Source path -> site path of every file, generated page, published article and document."""
+    # originals linked on purpose are published (cleaned of metadata) under their own name
+    targets = {
+        src: f.url for src, f in files.items() if (src not in dropped or src in photos.linked) and src not in read
+    }
+    targets.update({g.src_uri: g.src_uri[: -len("index.md")] for g in generated})
+    targets.update({a.src_path: a.url for a in catalog.published.values()})
+    if library is not None:
+        targets.update({d.src_path: d.url for d in library.newest})
+    return targets
 
 
 def _old_addresses(

@@ -308,6 +308,8 @@ def test_a_broken_map_stops_the_build_with_its_name(project: Site) -> None:
     result = project.build(check=False)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "docs/dia-chi-cu.json" in result.stderr and "chibo import --joomla" in result.stderr
+    check = chibo(project, "check")
+    assert check.returncode == 1 and "docs/dia-chi-cu.json:1: tệp địa chỉ cũ hỏng" in check.stdout
 
 
 def test_the_old_sites_configuration_narrows_the_forms(joomla: dict[str, Any], tmp_path: Path) -> None:
