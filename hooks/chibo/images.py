@@ -256,6 +256,23 @@ def clean_original(source: str, data: bytes, store: Path) -> str:
     return name
 
 
+def without_position(data: bytes) -> bytes | None:
+    """The photo without its GPS position, otherwise as it was (a JPEG keeps its quantisation
+    tables, so it looks the same); None when it has no position (or is not a photo)."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            exif = image.getexif()
+            if not exif.get_ifd(0x8825):
+                return None
+            del exif[0x8825]  # the pointer to the GPS block: the block goes with it
+            out = io.BytesIO()
+            extra = {"quality": "keep"} if image.format == "JPEG" else {}
+            image.save(out, image.format, exif=exif.tobytes(), icc_profile=image.info.get("icc_profile"), **extra)
+            return out.getvalue()
+    except (OSError, ValueError, SyntaxError, KeyError):
+        return None
+
+
 def needs_shrinking(path: Path) -> str:
     """Why an original should be shrunk before it goes into the repository ("" if it need not):
     too heavy, too large, or carrying a GPS position. Reads the file's header only."""

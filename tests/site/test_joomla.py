@@ -18,6 +18,7 @@ from chibo.joomla.database import read_database
 from chibo.joomla.dump import read_dump
 from chibo.joomla.schema import make_site as joomla_site
 from chibo.joomla.schema import wanted
+from PIL import Image
 from support import Site, chibo, make_site, need
 from support.joomla import MariaDB, mariadb_missing, mariadb_server
 from support.joomla_site import CATEGORY_MAP, HOI_NGHI, old_site, write_mirror
@@ -113,7 +114,7 @@ def test_every_field_of_an_article_comes_over(joomla: dict[str, Any], project: S
 
 
 def test_authors_dates_slugs_and_summaries_of_the_other_articles(joomla: dict[str, Any], project: Site) -> None:
-    _import(project, joomla, "--pin-featured")
+    assert "Đã xoá vị trí GPS khỏi 1 ảnh" in _import(project, joomla, "--pin-featured").stdout
     assert frontmatter.load(project.docs / A101)["pin"] is True
     notice = frontmatter.load(project.docs / "bai-viet/2024/lich-sinh-hoat.md")
     assert notice["author"] == "Văn phòng Đảng ủy"  # created_by_alias first
@@ -123,6 +124,9 @@ def test_authors_dates_slugs_and_summaries_of_the_other_articles(joomla: dict[st
     assert "rating" not in notice.metadata  # 3 stars from 10 votes cannot be: left out, and said
     orphan = frontmatter.load(project.docs / "bai-viet/2023/trao-huy-hieu.md")
     assert "author" not in orphan.metadata and orphan.content  # its author was deleted; the article stays
+    assert (orphan["image"], orphan["image_alt"]) == ("trao-huy-hieu/trao-the.jpg", "Trao huy hiệu")  # image_intro
+    with Image.open(project.docs / "bai-viet/2023/trao-huy-hieu/trao-the.jpg") as photo:
+        assert not photo.getexif().get_ifd(0x8825) and photo.size == (64, 48)  # the GPS position stayed behind
     kept_alias = frontmatter.load(project.docs / "bai-viet/2023/hi-ngh-chi-b-m-rng.md")
     assert kept_alias["slug"] == "hi-ngh-chi-b-m-rng"  # Joomla's alias, not made again from the title
     twin = frontmatter.load(project.docs / "bai-viet/2023/chi-bo-to-chuc-hoi-nghi-tong-ket-nam-2023-110.md")

@@ -94,6 +94,7 @@ def old_site() -> JoomlaData:
     data.article(
         103, "Lễ trao huy hiệu 30 năm tuổi Đảng", "trao-huy-hieu", 9, "2023-11-20 03:00:00",
         "<p>Chi bộ trao huy hiệu cho đồng chí Trần Văn Bình.</p>", created_by=99,  # a user deleted since
+        images=images_json("images/2023/trao-the.jpg", intro_alt="Trao huy hiệu"),  # a phone's photo, with GPS
     )  # fmt: skip
     data.article(104, "Bản nháp", "ban-nhap", 9, "2023-12-01 00:00:00", "<p>Chưa xong.</p>", state=0)
     data.article(105, "Bài đã xoá", "bai-da-xoa", 9, "2023-12-01 00:00:00", "<p>Rác.</p>", state=-2)

@@ -115,6 +115,8 @@ def print_report(
         f"Trang cũ (bảng {site.prefix}…): {len(site.articles)} bài, {len(site.categories)} chuyên mục.",
         f"Đã ghi {len(report.written)} bài mới, {report.photos} ảnh và tệp đính kèm.",
     ]
+    if report.positions:
+        lines.append(f"Đã xoá vị trí GPS khỏi {report.positions} ảnh chụp bằng điện thoại (ảnh giữ nguyên như cũ).")
     if report.kept:
         lines.append(f"Giữ nguyên {len(report.kept)} bài đã có (không ghi đè):")
         lines += _listed([f"    docs/{file}" for file in report.kept])

@@ -23,6 +23,7 @@ import yaml
 from ..attachments import FILE_LIMIT
 from ..config import Category as PortalCategory
 from ..config import PortalConfig
+from ..images import without_position
 from ..importer import is_image
 from ..old_addresses import MAP_FILE, Forms, normalise
 from ..ratings import carried_over
@@ -56,6 +57,7 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     missing: list[tuple[str, str]] = field(default_factory=list)  # (article file, old site path)
     photos: int = 0  # files copied
+    positions: int = 0  # photos whose GPS position was removed on the way
     addresses: int = 0  # old addresses the map holds
 
     def merge(self, other: Report) -> None:
@@ -65,6 +67,7 @@ class Report:
         self.warnings += other.warnings
         self.missing += other.missing
         self.photos += other.photos
+        self.positions += other.positions
 
     def skip(self, reason: str, article: Article) -> None:
         self.skipped.setdefault(reason, []).append((article.id, article.title))
@@ -262,6 +265,9 @@ def _copy_files(converted: Converted, plan: Planned, docs: Path, site_root: Path
         by_digest[digest] = name
         folder.mkdir(parents=True, exist_ok=True)
         if not (folder / name).exists():
+            if (cleaned := without_position(data)) is not None:  # a phone's photo: where it was taken stays behind
+                data = cleaned
+                report.positions += 1
             (folder / name).write_bytes(data)
             report.photos += 1
     _rename(converted, f"{plan.slug}/", renamed)
