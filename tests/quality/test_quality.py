@@ -286,3 +286,19 @@ def test_workflow_checkers(command: list[str]) -> None:
     assert tool, f"{command[0]} is installed by the test extra"
     result = subprocess.run([tool, *command[1:]], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_publishing_cache_key_follows_what_the_cache_holds() -> None:
+    """The kept parts, photos and read results depend on the content, the settings, the code
+    and the locked packages: the key is their hash (a new key only when one of them changed),
+    the newest cache is the fallback, and an exact hit is not saved again."""
+    publish = yaml.safe_load((REPO / ".github/workflows/publish.yml").read_text(encoding="utf-8"))
+    steps = {step.get("name", ""): step for step in _steps(publish)}
+    restore, save = steps["Lấy bộ nhớ đệm của lần trước"], steps["Lưu bộ nhớ đệm"]
+    key = restore["with"]["key"]
+    assert "run_id" not in key and "run_number" not in key and key.startswith("chibo-cache-${{ hashFiles(")
+    for part in ("'mkdocs.yml'", "'docs/**'", "'hooks/**'", "'overrides/**'", "'requirements/publish.txt'"):
+        assert part in key, part
+    assert restore["with"]["restore-keys"] == "chibo-cache-"
+    assert save["with"]["key"] == "${{ steps.cache.outputs.cache-primary-key }}" and restore["id"] == "cache"
+    assert save["if"] == "steps.cache.outputs.cache-hit != 'true'"
