@@ -302,3 +302,10 @@ def test_the_publishing_cache_key_follows_what_the_cache_holds() -> None:
     assert restore["with"]["restore-keys"] == "chibo-cache-"
     assert save["with"]["key"] == "${{ steps.cache.outputs.cache-primary-key }}" and restore["id"] == "cache"
     assert save["if"] == "steps.cache.outputs.cache-hit != 'true'"
+    # the readers' figures change every hour whatever the content: kept on their own, a few kB
+    audience = steps["Lấy số liệu người đọc của lần trước"]["with"]
+    assert audience["path"].split() == [".cache/chibo/counter.json", ".cache/chibo/ratings.json",
+                                        ".cache/chibo/most-read.json"]  # fmt: skip
+    assert steps["Lưu số liệu người đọc"]["with"]["path"] == audience["path"]
+    names = list(steps)
+    assert names.index("Lấy bộ nhớ đệm của lần trước") < names.index("Lấy số liệu người đọc của lần trước")
