@@ -22,6 +22,7 @@ from urllib.parse import unquote
 
 from .addresses import ASSETS, OLD_ADDRESSES, RESERVED_SLUGS, RESERVED_TOP
 from .errors import ContentError
+from .listings import page_url
 
 MAP_FILE = "dia-chi-cu.json"  # in docs/, written by the import
 FOLDER = OLD_ADDRESSES
@@ -215,8 +216,6 @@ def stub_page(path: str, stub: Stub, site_url: str) -> str:
 def listing_pages(order: Iterable[tuple[str, Iterable[str]]], per_page: int) -> dict[str, str]:
     """Article file -> the path of its category's page that lists it, for (category path,
     its articles' files in listing order)."""
-    from .listings import page_url
-
     out: dict[str, str] = {}
     for base, files in order:
         for n, file in enumerate(files):

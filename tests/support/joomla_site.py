@@ -88,7 +88,8 @@ def old_site() -> JoomlaData:
     )
     data.article(
         102, "Lịch sinh hoạt chi bộ tháng 1", "lich-sinh-hoat", 10, "2024-01-02 02:00:00",
-        "<p>Chi bộ sinh hoạt vào ngày 5 hằng tháng.</p>", metadesc="Lịch sinh hoạt định kỳ của chi bộ.",
+        '<p>Chi bộ sinh hoạt vào ngày 5 hằng tháng. Xem thêm <a href="/index.php/tin-tuc/hoat-dong">tin hoạt động</a>.</p>',
+        metadesc="Lịch sinh hoạt định kỳ của chi bộ.",
         created_by=42, created_by_alias="Văn phòng Đảng ủy",
     )  # fmt: skip
     data.article(

@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import nh3
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from ..importer import markdownify_soup, sanitise
 from ..text import nfc, slugify
@@ -122,18 +122,18 @@ def _photo(article: Article, out: Converted, taken: set[str], prefix: str) -> No
             return
 
 
-def _link(link: object, out: Converted, taken: set[str], prefix: str, resolve: Callable[[str], str | None]) -> None:
-    href = str(link.get("href") or "")  # type: ignore[attr-defined]
+def _link(link: Tag, out: Converted, taken: set[str], prefix: str, resolve: Callable[[str], str | None]) -> None:
+    href = str(link.get("href") or "")
     path = mirror_path(href)
     if path is not None and PurePosixPath(path).suffix.lower() in ATTACHMENTS | IMAGES:
-        link["href"] = prefix + out.files.setdefault(path, file_name(path, taken))  # type: ignore[index]
+        link["href"] = prefix + out.files.setdefault(path, file_name(path, taken))
         return
     target = resolve(href)
     if target:
-        link["href"] = target  # type: ignore[index]
+        link["href"] = target
     elif target == "":
         out.dead_links.append(href)
-        link.unwrap()  # type: ignore[attr-defined]  # the text stays, the dead link goes
+        link.unwrap()  # the text stays, the dead link goes
 
 
 def _plain(fragment: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from ..addresses import DOCUMENTS
 from ..attachments import FILE_LIMIT
 from ..config import Category as PortalCategory
 from ..config import PortalConfig
@@ -189,7 +191,11 @@ def _resolver(
 ) -> Callable[[str], str | None]:  # fmt: skip
     """An old href -> the link from `here` to its new place ("" for an article left behind)."""
     folder = PurePosixPath(here.file).parent
-    to_root = "../../../../"  # from the article's page, bai-viet/<year>/<month>/<slug>/
+
+    def category_link(category: PortalCategory) -> str:
+        # from the article's file, as editors link; the library's category is the library
+        page = DOCUMENTS if category.is_library else category.url
+        return posixpath.relpath(page, folder.as_posix()) + "/"
 
     def article_link(aid: int) -> str | None:
         if aid in planned:
@@ -207,7 +213,7 @@ def _resolver(
         if route in found.articles:
             return article_link(found.articles[route])
         if route in found.categories:
-            return to_root + mapped[found.categories[route]].url
+            return category_link(mapped[found.categories[route]])
         segments = route.split("/")
         last = _LAST_NUMBER.match(segments[-1])
         # Joomla's legacy router reads only the last segment's number: ".../123-anything"
