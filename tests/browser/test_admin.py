@@ -207,16 +207,7 @@ def test_an_editor_writes_an_article_with_a_photo(browser, repository: Site, tmp
     photo = tmp_path / "IMG_0042.jpg"
     _phone_photo(photo)
     assert Image.open(photo).getexif().get_ifd(0x8825)  # the photo does carry a position
-    files = {
-        p.relative_to(repository.root).as_posix(): base64.b64encode(p.read_bytes()).decode()
-        for p in [repository.root / "mkdocs.yml", *repository.docs.rglob("*")]
-        if p.is_file()
-    }
-    # the folder an editor picks is a clone of the repository: it has its .git
-    files[".git/HEAD"] = base64.b64encode(b"ref: refs/heads/main\n").decode()
-    files[".git/config"] = base64.b64encode(
-        b'[remote "origin"]\n\turl = https://github.com/tai-khoan/ten-kho.git\n'
-    ).decode()
+    files = _repository_files(repository)  # the folder an editor picks is a clone: it has its .git
     with served(repository.out) as base:
         context, page = _open_admin(browser, base)
         page.evaluate(_WRITE, files)
