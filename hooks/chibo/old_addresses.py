@@ -131,7 +131,8 @@ def plan_stubs(
                 plan.pages.setdefault(path, stub)
 
     gone = []
-    plan.pages["index.php/index.html"] = Stub("", "Trang chủ")  # "index.php?option=…": the script reads the query
+    if "index.php/index.html" not in taken:  # "index.php?option=…": the script reads the query
+        plan.pages["index.php/index.html"] = Stub("", "Trang chủ")
     for aid, (file, routes) in old.articles.items():
         if file not in targets:
             gone.append(file)

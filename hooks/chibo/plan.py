@@ -116,7 +116,8 @@ def make_plan(
     targets = _targets(files, read, dropped, photos, generated, catalog, library)
 
     records, sitemap = _search_and_sitemap(catalog, index, listings, library, pages, dropped, portal)
-    stubs = _old_addresses(old, files, read, dropped, generated, catalog, index, listings, portal) if old else None
+    owners = _owners(files, read, dropped, catalog, library) if old else {}
+    stubs = _old_addresses(old, owners, generated, catalog, index, listings, portal) if old else None
     return SitePlan(
         catalog=catalog,
         index=index,
@@ -162,19 +163,17 @@ def _targets(
 
 def _old_addresses(
     old: OldAddresses,
-    files: Mapping[str, SourceFile],
-    read: Mapping[str, object],
-    dropped: frozenset[str],
+    owners: Mapping[str, str],
     generated: list[Generated],
     catalog: Catalog,
     index: SiteIndex,
     listings: Mapping[str, Listing],
     portal: PortalConfig,
 ) -> StubPlan:
-    """The pages that answer the old site's addresses, where the site has nothing of its own."""
+    """The pages that answer the old site's addresses, where the site has nothing of its own
+    (`owners`: the files MkDocs, the articles and the documents will have)."""
     published = catalog.published.values()
-    taken = {f.dest_uri for src, f in files.items() if src not in dropped and src not in read}
-    taken |= {a.dest_path for a in published} | {f"{url}index.html" for url in listings}
+    taken = set(owners) | {f"{url}index.html" for url in listings}
     taken |= {f"{g.src_uri[: -len('index.md')]}index.html" for g in generated}
     order = [(c.url, [a.src_path for a in index.categories[c.slug].articles]) for c in portal.categories]
     return plan_stubs(
@@ -244,6 +243,22 @@ def _pages_links(pages: Mapping[str, SourceFile], named: set[str]) -> tuple[set[
     return linked, shown
 
 
+def _owners(
+    files: Mapping[str, SourceFile],
+    read: Mapping[str, object],
+    dropped: frozenset[str],
+    catalog: Catalog,
+    library: Library | None,
+) -> dict[str, str]:
+    """Each output file MkDocs, an article or a document will have -> the source that has it."""
+    taken = {f.dest_uri: src for src, f in files.items() if src not in dropped and src not in read}
+    for article in catalog.published.values():
+        taken.setdefault(article.dest_path, article.src_path)
+    for document in library.newest if library else ():
+        taken.setdefault(document.dest_path, document.src_path)
+    return taken
+
+
 def _generated(
     files: Mapping[str, SourceFile],
     read: Mapping[str, object],
@@ -257,11 +272,7 @@ def _generated(
 ) -> list[Generated]:
     """The pages the portal adds to MkDocs' own, where no editor's file has the address (each
     collision is an error naming the file)."""
-    taken = {f.dest_uri: src for src, f in files.items() if src not in dropped and src not in read}
-    for article in catalog.published.values():
-        taken.setdefault(article.dest_path, article.src_path)
-    for document in library.newest if library else ():
-        taken.setdefault(document.dest_path, document.src_path)
+    taken = _owners(files, read, dropped, catalog, library)
 
     def free(url: str, what: str) -> bool:
         owner = taken.get(f"{url}index.html")

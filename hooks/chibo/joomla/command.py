@@ -63,7 +63,7 @@ def _options(args: argparse.Namespace) -> tuple[Options | None, str]:
                 f'--category-map "{item}": hãy viết "Chuyên mục cũ=Chuyên mục mới", ví dụ "Tin tức/Hoạt động=Tin hoạt động"',
             )
         named[old.strip()] = new.strip()
-    root = Path(args.site_root) if args.site_root else None
+    root = Path(args.site_root).resolve() if args.site_root else None
     if root is not None and not root.is_dir():
         return None, f"--site-root {root}: không có thư mục này"
     options = Options(named, root, args.pin_featured, args.skip_archived)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import posixpath
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import yaml
@@ -32,7 +32,7 @@ from ..ratings import carried_over
 from ..text import nfc, slugify
 from ..workers import run_forked
 from .convert import IMAGES, Converted, article_reference, convert
-from .routes import article_routes, category_articles, category_routes
+from .routes import article_routes, by_category, category_routes
 from .schema import ARCHIVED, PUBLIC, PUBLISHED, TRASHED, UNPUBLISHED, Article, Category, JoomlaSite
 
 BATCH = 500  # articles per round of workers
@@ -43,7 +43,7 @@ _LAST_NUMBER = re.compile(r"^(\d+)-")
 @dataclass(frozen=True)
 class Options:
     category_map: Mapping[str, str] = field(default_factory=dict)  # Joomla category -> portal category
-    site_root: Path | None = None  # the old site's files (images/, media/)
+    site_root: Path | None = None  # the old site's files (images/, media/), as an absolute, resolved path
     pin_featured: bool = False
     skip_archived: bool = False
     sef: bool = True  # the old site's addresses were paths (configuration.php's $sef), not only queries
@@ -170,7 +170,7 @@ class Addresses:
     menu_routes: set[str] = field(default_factory=set)
 
 
-def old_addresses(site: JoomlaSite, planned: Mapping[int, Planned], mapped: Mapping[int, PortalCategory]) -> Addresses:
+def old_addresses(site: JoomlaSite, mapped: Mapping[int, PortalCategory]) -> Addresses:
     found = Addresses(menu_routes={m.route.split("/")[0] for m in site.menu if m.route})
     for aid in sorted(site.articles):
         routes = sorted(article_routes(site, site.articles[aid]))
@@ -199,7 +199,7 @@ def _resolver(
 
     def article_link(aid: int) -> str | None:
         if aid in planned:
-            return os.path.relpath(planned[aid].file, folder).replace(os.sep, "/")
+            return posixpath.relpath(planned[aid].file, folder.as_posix())
         return "" if aid in site.articles else None
 
     def resolve(href: str) -> str | None:
@@ -282,9 +282,8 @@ def _copy_files(converted: Converted, plan: Planned, docs: Path, site_root: Path
 def _mirror_file(site_root: Path | None, path: str) -> bytes | None:
     if site_root is None:
         return None
-    root = site_root.resolve()
-    local = (root / unquote(path)).resolve()
-    if not local.is_relative_to(root) or not local.is_file() or local.stat().st_size > FILE_LIMIT:
+    local = (site_root / unquote(path)).resolve()
+    if not local.is_relative_to(site_root) or not local.is_file() or local.stat().st_size > FILE_LIMIT:
         return None
     return local.read_bytes()
 
@@ -336,10 +335,12 @@ def migrate(
     mapped, problems = map_categories(site, portal, options.category_map)
     report.warnings += problems
     planned = plan_articles(site, mapped, options, report)
-    earlier = _earlier(docs / MAP_FILE)
-    for aid in [aid for aid, plan in planned.items() if str(aid) in earlier and not (docs / plan.file).exists()]:
+    kept = _kept_map(docs / MAP_FILE)
+    for aid in [
+        aid for aid, plan in planned.items() if str(aid) in kept["articles"] and not (docs / plan.file).exists()
+    ]:
         report.skip("đã chuyển lần trước rồi bị xoá trên trang mới (không tạo lại)", planned.pop(aid).article)
-    found = old_addresses(site, planned, mapped)
+    found = old_addresses(site, mapped)
 
     def move(part: list[Planned]) -> list[tuple[int, Report]]:
         return [(plan.article.id, _move(plan, site, planned, found, mapped, docs, options)) for plan in part]
@@ -353,7 +354,7 @@ def migrate(
             progress(min(start + BATCH, len(plans)), len(plans))
     if not options.sef:  # the old site served queries only ("index.php?option=com_content…")
         found.of_article, found.of_category = {a: [] for a in found.of_article}, {c: [] for c in found.of_category}
-    report.addresses = write_map(docs / MAP_FILE, site, planned, found, mapped, options.forms)
+    report.addresses = write_map(docs / MAP_FILE, kept, site, planned, found, mapped, options.forms)
     return report
 
 
@@ -377,43 +378,43 @@ def _move(
     return report
 
 
-def _earlier(path: Path) -> dict[str, object]:
-    """The articles an earlier run moved (old id -> its entry in the map)."""
-    try:
-        kept = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    articles = kept.get("articles") if isinstance(kept, dict) else None
-    return articles if isinstance(articles, dict) else {}
-
-
-def write_map(
-    path: Path, site: JoomlaSite, planned: Mapping[int, Planned], found: Addresses,
-    mapped: Mapping[int, PortalCategory], forms: Forms,
-) -> int:  # fmt: skip
-    """Add this run's old addresses to the map the build reads; returns how many it holds."""
+def _kept_map(path: Path) -> dict[str, dict[str, Any]]:
+    """What earlier runs left in the map: its articles (old id -> entry), categories and redirects."""
     try:
         kept = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         kept = {}
-    articles = kept.get("articles", {}) if isinstance(kept, dict) else {}
-    categories = kept.get("categories", {}) if isinstance(kept, dict) else {}
-    redirects = kept.get("redirects", {}) if isinstance(kept, dict) else {}
-    for aid in [a for a in articles if a.isdigit() and int(a) in site.articles and int(a) not in planned]:
-        del articles[aid]  # deleted on the new site since, or no longer public on the old one
+    parts = ("articles", "categories", "redirects")
+    return {k: v if isinstance(kept, dict) and isinstance(v := kept.get(k), dict) else {} for k in parts}
+
+
+def write_map(
+    path: Path, kept: dict[str, dict[str, Any]], site: JoomlaSite, planned: Mapping[int, Planned],
+    found: Addresses, mapped: Mapping[int, PortalCategory], forms: Forms,
+) -> int:  # fmt: skip
+    """Add this run's old addresses to what `kept` (the map as earlier runs left it) holds and
+    write the map the build reads; returns how many addresses it answers."""
+    articles, categories, redirects = kept["articles"], kept["categories"], kept["redirects"]
+    for key in [a for a in articles if a.isdigit() and int(a) in site.articles and int(a) not in planned]:
+        del articles[key]  # deleted on the new site since, or no longer public on the old one
     for aid, plan in planned.items():
         articles[str(aid)] = {"file": plan.file, "routes": found.of_article.get(aid, [])}
-    everything = site.articles.values()
+    shown = by_category(site.articles.values())
     for cid, routes in found.of_category.items():
-        listed = [planned[a.id].file for a in category_articles(site, cid, everything) if a.id in planned]
+        listed = [planned[a.id].file for a in shown.get(cid, []) if a.id in planned]
         categories[str(cid)] = {"category": mapped[cid].name, "routes": routes, "articles": listed}
     for old, new in site.redirects:
         target = _redirect_target(new, found, planned, mapped)
         route = normalise(urlsplit(old).path)
         if target and route:
             redirects[route] = target
-    shown = {"prefixes": list(forms.prefixes), "html": list(forms.html)}
-    data = {"format": 1, "forms": shown, "articles": articles, "categories": categories, "redirects": redirects}
+    data = {
+        "format": 1,
+        "forms": {"prefixes": list(forms.prefixes), "html": list(forms.html)},
+        "articles": articles,
+        "categories": categories,
+        "redirects": redirects,
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8")
     count = sum(len(a["routes"]) for a in articles.values()) + sum(len(c["routes"]) for c in categories.values())

@@ -92,10 +92,12 @@ def usable(route: str) -> bool:
     return bool(route) and all(_SEGMENT.fullmatch(s) and s not in (".", "..") for s in segments)
 
 
-def category_articles(site: JoomlaSite, cid: int, articles: Iterable[Article]) -> list[Article]:
-    """A category's articles in the order its blog and list pages showed them: newest first."""
-    own = [a for a in articles if a.catid == cid]
-    return sorted(own, key=lambda a: (a.published or a.created or _EPOCH, a.id), reverse=True)
+def by_category(articles: Iterable[Article]) -> dict[int, list[Article]]:
+    """Each category's articles in the order its blog and list pages showed them: newest first."""
+    grouped: dict[int, list[Article]] = {}
+    for article in sorted(articles, key=lambda a: (a.published or a.created or _EPOCH, a.id), reverse=True):
+        grouped.setdefault(article.catid, []).append(article)
+    return grouped
 
 
 _SETTING = re.compile(r"public\s+\$(sef|sef_rewrite|sef_suffix)\s*=\s*'?(\d)'?\s*;")
