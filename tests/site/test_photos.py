@@ -179,8 +179,9 @@ def test_a_warm_build_encodes_nothing_again(tmp_path: Path) -> None:
     site.build()
     store = site.root / ".cache/chibo/images"
     before = {p.name: p.stat().st_mtime_ns for p in store.iterdir()}
-    # AVIF at 480 and 900 (upright, it is 900 wide), the WebP at 480, the share image
+    # AVIF at 360, 480 and 900 (upright, it is 900 wide), the WebP at 480, the share image
     assert sorted(n.rsplit("-", 1)[-1] for n in before if n.startswith("bai-viet__2024__a-")) == [
+        "360.avif",
         "480.avif",
         "480.webp",
         "900.avif",
@@ -218,7 +219,7 @@ def test_iphone_heic_photos_are_read(tmp_path: Path) -> None:
     out = io.BytesIO()
     Image.new("RGB", (1000, 750), (30, 120, 60)).save(out, "HEIF")
     picture = process("bai-viet/a/anh.heic", out.getvalue(), tmp_path)
-    assert [v.width for v in picture.variants] == [480, 960] and picture.fallback.width == 480
+    assert [v.width for v in picture.variants] == [360, 480, 960] and picture.fallback.width == 480
     with pytest.raises(ImageProblem):
         process("bai-viet/a/hong.heic", out.getvalue()[:300], tmp_path)
 
