@@ -11,15 +11,14 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import math
-import os
 import posixpath
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageCms, ImageOps
 
+from . import cards
 from .cache import atomic_write
 
 # Formats read and re-encoded; SVG and GIF (animation) are published as they are.
@@ -41,9 +40,8 @@ FALLBACK_QUALITY = 60
 ORIGINAL_MAX = 2000
 WARN_BYTES = 3_000_000
 WARN_SIDE = 2500
-SHARE_SIZE = (1200, 630)  # Facebook, Zalo and Twitter's large preview
+SHARE_SIZE = cards.SIZE  # a photo's share image: its crop, at the size of a share card
 SHARE_QUALITY = 70  # link previews are shown small; 1200×630 at 70 is about 120 kB
-FONT = Path(__file__).with_name("fonts") / "BeVietnamPro-Bold.ttf"
 # Part of every key: changing a setting makes new files rather than reusing old ones.
 SETTINGS = (
     f"v2 avif q{QUALITY} s{SPEED} {WIDTHS} webp q{FALLBACK_QUALITY} {FALLBACK_WIDTH} "
@@ -310,88 +308,3 @@ def _stored(site_path: str) -> str:
 
 def stored_file(store: Path, site_path: str) -> Path:
     return store / _stored(site_path)
-
-
-class ShareCards:
-    """1200×630 preview images for articles without a photo: the site's name and the headline
-    in Be Vietnam Pro (drawn for Vietnamese), on the portal's red. The frame is drawn once and
-    each word once (headlines share most of their syllables), so a card costs about a
-    millisecond; each is made once per headline and kept in the store."""
-
-    def __init__(self, site_name: str, store: Path) -> None:
-        self.store = store
-        self.site_name = site_name
-        self._folder = str(store)
-        self._made_store = False
-        self._font = ImageFont.truetype(str(FONT), 58)
-        self._space = self._font.getlength(" ")
-        self._words: dict[str, tuple[Image.Image, int, int, int]] = {}
-        self._frame: Image.Image | None = None
-
-    def _frame_image(self) -> Image.Image:
-        if self._frame is None:
-            image = Image.new("RGB", SHARE_SIZE, (165, 29, 29))
-            draw = ImageDraw.Draw(image)
-            small = ImageFont.truetype(str(FONT), 30)
-            draw.rectangle((0, 520, SHARE_SIZE[0], SHARE_SIZE[1]), fill=(255, 255, 255))
-            draw.polygon(_star(90, 575, 32), fill=(255, 205, 0))
-            draw.text((150, 555), _fit(draw, self.site_name, small, 990), font=small, fill=(120, 20, 20))
-            self._frame = image
-        return self._frame
-
-    def _word(self, word: str) -> tuple[Image.Image, int, int, int]:
-        """The word's mask, its offset from the pen position, and its advance width."""
-        if word not in self._words:
-            left, top, right, bottom = (int(v) for v in self._font.getbbox(word, anchor="ls"))
-            mask = Image.new("L", (max(1, right - left), max(1, bottom - top)))
-            ImageDraw.Draw(mask).text((-left, -top), word, font=self._font, fill=255, anchor="ls")
-            self._words[word] = (mask, left, top, round(self._font.getlength(word)))
-        return self._words[word]
-
-    def card(self, title: str, folder: str) -> tuple[str, str]:
-        """(site path, file name in the store) of the headline's card, made if new."""
-        digest = hashlib.sha256(f"{SETTINGS}\0{self.site_name}\0{title}".encode()).hexdigest()[:16]
-        site_path = f"{folder}chia-se-{digest}.jpg"
-        name = _stored(site_path)
-        if os.path.isfile(os.path.join(self._folder, name)):  # os.path: a preview asks for 4,000 of them
-            return site_path, name
-        lines: list[list[str]] = [[]]
-        width: float = 0
-        for word in title.split():
-            advance = self._word(word)[3]
-            if lines[-1] and width + self._space + advance > 1080:
-                lines.append([])
-                width = 0
-            width += (self._space if lines[-1] else 0) + advance
-            lines[-1].append(word)
-        lines = lines[:5]
-        image = self._frame_image().copy()
-        top = max(40, (520 - 76 * len(lines)) // 2) + 58
-        for number, words in enumerate(lines):
-            x = 60.0
-            for word in words:
-                mask, left, glyph_top, advance = self._word(word)
-                if x + advance > 1140:
-                    break
-                image.paste((255, 255, 255), (round(x) + left, top + 76 * number + glyph_top), mask)
-                x += advance + self._space
-        if not self._made_store:  # once: each mkdir is a system call, and a cold build makes thousands of cards
-            self.store.mkdir(parents=True, exist_ok=True)
-            self._made_store = True
-        atomic_write(self.store / name, _encode(image, "JPEG", SHARE_QUALITY))
-        return site_path, name
-
-
-def _fit(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
-    while text and draw.textlength(text, font=font) > width:
-        text = text[:-2].rstrip() + "…"
-    return text
-
-
-def _star(cx: float, cy: float, r: float) -> list[tuple[float, float]]:
-    points = []
-    for i in range(10):
-        radius = r if i % 2 == 0 else r * 0.382
-        angle = -math.pi / 2 + i * math.pi / 5
-        points.append((cx + radius * math.cos(angle), cy + radius * math.sin(angle)))
-    return points

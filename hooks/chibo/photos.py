@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .articles import Article
+from .cards import ShareCards
 from .catalog import Catalog, PhotoPlan
 from .errors import ContentError
-from .images import ImageProblem, Picture, ShareCards, Variant, clean_original, process, stored_file
+from .images import ImageProblem, Picture, Variant, clean_original, process, stored_file
 from .workers import run_forked, working_on
 
 

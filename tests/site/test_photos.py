@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from chibo.images import ImageProblem, ShareCards, process
+from chibo.cards import ShareCards
+from chibo.images import ImageProblem, process
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 from support import REPO, Site, article, build_env, make_site, phone_photo, png, served
 
@@ -134,7 +135,7 @@ def test_share_images(site: Site) -> None:
 def test_share_card_draws_the_headline_as_the_font_does(tmp_path: Path) -> None:
     """The card composes words drawn once each; the result must be the headline as Pillow
     draws it whole, diacritics included (the stacked marks of ổ, ự, ẫ)."""
-    from chibo.images import FONT
+    from chibo.cards import FONT
 
     title = "Đảng bộ tổ chức hội nghị tổng kết công tác xây dựng Đảng năm 2025"
     cards = ShareCards("Chi bộ Trung tâm", tmp_path)
@@ -166,6 +167,31 @@ def test_share_card_draws_the_headline_as_the_font_does(tmp_path: Path) -> None:
     # every mark of the headline where the font puts it, within a pixel or two of word spacing
     assert expected.histogram()[255] > 20000
     assert outside(headline, expected) < 0.02 and outside(expected, headline) < 0.02
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Đảng bộ tổ chức hội nghị tổng kết công tác xây dựng Đảng năm 2025",
+        "Ngắn",
+        "",
+        "ẫ " * 300,  # more than five lines: cut
+        "Một-từ-rất-dài-không-có-chỗ-ngắt-dòng-nào-vượt-quá-bề-ngang-của-thẻ-chia-sẻ-cả-trăm-điểm-ảnh",
+    ],
+)
+def test_a_share_card_spliced_from_rows_is_the_jpeg_of_the_whole_card(tmp_path: Path, title: str) -> None:
+    """Only the headline's rows are encoded, the rest comes from the frame's JPEG: the file must
+    be byte for byte Pillow's JPEG of the whole card, and decode to that card."""
+    from chibo.cards import encode, split_rows
+
+    cards = ShareCards("Chi bộ Trung tâm", tmp_path)
+    spliced = cards.jpeg(title)
+    assert spliced == encode(cards.whole(title))
+    head, rows = split_rows(spliced)
+    assert len(rows) == -(-630 // 16) and head.startswith(b"\xff\xd8")
+    decoded = Image.open(io.BytesIO(spliced))
+    assert decoded.size == (1200, 630) and decoded.format == "JPEG"
+    decoded.load()
 
 
 def test_a_warm_build_encodes_nothing_again(tmp_path: Path) -> None:
