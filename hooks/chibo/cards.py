@@ -158,21 +158,31 @@ class ShareCards:
         _, rows = split_rows(encode(band))
         return join_rows(frame.head, [*frame.rows[:first], *rows, *frame.rows[end:]])
 
-    def card(self, title: str, folder: str) -> tuple[str, str]:
-        """(site path, file name in the store) of the headline's card, made if new."""
+    def name(self, title: str, folder: str) -> tuple[str, str]:
+        """(site path, file name in the store) of the headline's card, whether made or not."""
         digest = hashlib.sha256(f"{SETTINGS}\0{self.site_name}\0{title}".encode()).hexdigest()[:16]
         site_path = f"{folder}chia-se-{digest}.jpg"
-        name = site_path.replace("/", "__")
-        path = os.path.join(self._folder, name)
-        if os.path.isfile(path):  # os.path: a preview asks for 4,000 of them
-            return site_path, name
+        return site_path, site_path.replace("/", "__")
+
+    def missing(self, name: str) -> bool:
+        return not os.path.isfile(os.path.join(self._folder, name))  # os.path: a preview asks 4,000 times
+
+    def make(self, title: str, name: str) -> None:
+        """The card of `title` into the store as `name` (from `name`)."""
         if not self._made_store:  # once: a cold build makes thousands of cards
             self.store.mkdir(parents=True, exist_ok=True)
             self._made_store = True
+        path = os.path.join(self._folder, name)
         temporary = f"{path}.{os.getpid()}.tmp"  # whole or not at all: a kept file is trusted
         with open(temporary, "wb") as f:
             f.write(self.jpeg(title))
         os.replace(temporary, path)
+
+    def card(self, title: str, folder: str) -> tuple[str, str]:
+        """(site path, file name in the store) of the headline's card, made if new."""
+        site_path, name = self.name(title, folder)
+        if self.missing(name):
+            self.make(title, name)
         return site_path, name
 
 

@@ -1,7 +1,7 @@
-"""The photo stage of a build: every photo that published articles and pages show, and a
-share image for every published article, made in the build's worker processes through the
-store of `images.py`. Knows nothing of MkDocs: it returns the site paths to publish and the
-stored files they come from."""
+"""The photo stage of a build: every photo that published articles and pages show, made in the
+build's worker processes through the store of `images.py`, and a share image for every
+published article: its photo's crop, else a share card (`cards.py`). Knows nothing of MkDocs: it returns the site paths to
+publish and the stored files they come from."""
 
 from __future__ import annotations
 
@@ -41,37 +41,34 @@ def make_photos(
     """`users`: a photo -> (article or page, line) that shows it, to name in a problem."""
     # article -> its featured photo (two articles may share one): its crop is their share image
     featured = {src: image for src in catalog.published if (image := catalog.images.get(src)) in plan.displayed}
-    jobs: list[tuple[str, str, str]] = [("photo", path, "") for path in sorted(plan.displayed)]
-    jobs += [("original", path, "") for path in sorted(plan.linked)]
-    jobs += [("card", a.src_path, a.title) for a in catalog.published.values() if a.src_path not in featured]
-    jobs.append(("card", "", site_name))
+    jobs = [("photo", path) for path in sorted(plan.displayed)]
+    jobs += [("original", path) for path in sorted(plan.linked)]
 
-    def work(part: list[tuple[str, str, str]]) -> list[tuple[tuple[str, str, str], object]]:
-        cards = ShareCards(site_name, store)
-        out: list[tuple[tuple[str, str, str], object]] = []
+    def work(part: list[tuple[str, str]]) -> list[tuple[tuple[str, str], object]]:
+        out: list[tuple[tuple[str, str], object]] = []
         for job in part:
-            kind, path, title = job
-            if kind in ("photo", "original"):
-                working_on(f"docs/{path}")
-                file = os.path.join(docs_dir, path)
-                try:
-                    if kind == "photo":
-                        read = functools.partial(_read, file)
-                        out.append((job, process(path, read, store, plan.displayed[path], known.get(path, ""))))
-                    else:
-                        out.append((job, clean_original(path, _read(file), store)))
-                except ImageProblem as problem:
-                    out.append((job, problem))
-            else:
-                folder = catalog.published[path].url if path else "assets/portal/"
-                out.append((job, cards.card(title, folder)))
+            kind, path = job
+            working_on(f"docs/{path}")
+            file = os.path.join(docs_dir, path)
+            try:
+                if kind == "photo":
+                    read = functools.partial(_read, file)
+                    out.append((job, process(path, read, store, plan.displayed[path], known.get(path, ""))))
+                else:
+                    out.append((job, clean_original(path, _read(file), store)))
+            except ImageProblem as problem:
+                out.append((job, problem))
         return out
 
     output = PhotoOutput()
     known = git_content_ids(docs_dir, set(plan.displayed))
     for part in run_forked(work, jobs, workers):
-        for (kind, path, _), result in part:
+        for (kind, path), result in part:
             _collect(output, kind, path, result, store, users)
+    undrawn = _name_cards(
+        output, [a for a in catalog.published.values() if a.src_path not in featured], site_name, store
+    )
+    run_forked(functools.partial(draw_cards, site_name, store), undrawn, workers)
     for src, path in featured.items():
         shown = output.pictures.get(path)
         if shown is not None and shown.share:
@@ -79,19 +76,36 @@ def make_photos(
     return output
 
 
+def _name_cards(output: PhotoOutput, articles: list[Article], site_name: str, store: Path) -> list[tuple[str, str]]:
+    """Where each article's card goes (named by its headline, and the site's own), and those of
+    them not in the store yet: (headline, file name)."""
+    cards = ShareCards(site_name, store)
+    undrawn = []
+    for src, title, folder in [*((a.src_path, a.title, a.url) for a in articles), ("", site_name, "assets/portal/")]:
+        site_path, name = cards.name(title, folder)
+        output.files[site_path] = store / name
+        if src:
+            output.shares[src] = site_path
+        else:
+            output.site_share = site_path
+        if cards.missing(name):
+            undrawn.append((title, name))
+    return undrawn
+
+
+def draw_cards(site_name: str, store: Path, undrawn: list[tuple[str, str]]) -> int:
+    """Cards into the store: (headline, file name) each; returns how many."""
+    cards = ShareCards(site_name, store)
+    for title, name in undrawn:
+        cards.make(title, name)
+    return len(undrawn)
+
+
 def _collect(
     output: PhotoOutput, kind: str, path: str, result: object, store: Path, users: dict[str, tuple[str, int]]
 ) -> None:
     """One job's result into the build's photo output."""
-    if kind == "card":
-        assert isinstance(result, tuple)
-        site_path, name = str(result[0]), str(result[1])
-        output.files[site_path] = store / name
-        if path:
-            output.shares[path] = site_path
-        else:
-            output.site_share = site_path
-    elif isinstance(result, ImageProblem):
+    if isinstance(result, ImageProblem):
         where, line = users.get(path, (path, 1))
         output.problems.append(ContentError(f"docs/{where}", line, f'ảnh "{path}": {result}'))
     elif kind == "original":
