@@ -33,6 +33,7 @@ def run_forked(func: Callable[[list[Any]], Any], items: list[Any], workers: int)
     if workers < 2 or len(items) < 2 * workers or "fork" not in multiprocessing.get_all_start_methods():
         return [func(items)]
     ctx = multiprocessing.get_context("fork")
+    _before_fork()
     slices = [items[i::workers] for i in range(workers)]
     channels = []
     for part in slices:
@@ -72,11 +73,21 @@ def start_forked(func: Callable[[], Any]) -> Callable[[], Any]:
     if "fork" not in multiprocessing.get_all_start_methods():
         return func
     ctx = multiprocessing.get_context("fork")
+    _before_fork()
     receiver, sender = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_child, args=(lambda _: func(), [], sender, None))
     process.start()
     sender.close()
     return lambda: _receive(process, receiver)
+
+
+def _before_fork() -> None:
+    """What the build holds so far is moved out of the collector's sight: a worker would
+    otherwise walk (and so copy, page by page) every object it inherited at each full
+    collection."""
+    import gc
+
+    gc.freeze()
 
 
 def _child(func: Callable[[list[Any]], Any], part: list[Any], sender: Any, progress: Any) -> None:
@@ -85,6 +96,9 @@ def _child(func: Callable[[list[Any]], Any], part: list[Any], sender: Any, progr
 
     global _progress
     _progress = progress
+    import gc
+
+    gc.set_threshold(20_000, 50, 100)  # a worker makes many small trees (Markdown, templates) and ends soon
     try:
         sender.send((True, func(part)))
     except BaseException:  # noqa: BLE001 - reported to the parent, which fails the build
