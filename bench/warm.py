@@ -4,9 +4,9 @@
     python bench/warm.py 4000
 
 As the publishing workflow runs: a fresh checkout (no site/), the cache restored. Three builds
-of N generated articles: cold (empty cache), then one article's body changed and built warm
-(the first build's cache, no site/), then the same content cold again; prints the times and
-whether the warm and the second cold output are byte-identical.
+of N generated articles, each into a new site folder: cold (empty cache), then one article's
+body changed and built warm (the first build's cache), then the same content cold again; prints
+the times and whether the warm and the second cold output are byte-identical.
 """
 
 from __future__ import annotations
@@ -23,11 +23,13 @@ from pathlib import Path
 from run import WORK, corpus, write_portal
 
 
-def build(config: Path, cache: Path) -> float:
-    shutil.rmtree(config.parent / "site", ignore_errors=True)
+def build(config: Path, cache: Path, site: Path) -> float:
+    """One build into `site`, a new folder: see `run.fresh` for why nothing is deleted before."""
+    os.sync()
+    time.sleep(1)
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)],
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
         check=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "CHIBO_CACHE_DIR": str(cache)},
     )
@@ -55,17 +57,17 @@ def main() -> None:
     parser.add_argument("n", type=int, nargs="?", default=10_000)
     args = parser.parse_args()
     root = WORK / f"warm-{args.n}"
-    shutil.rmtree(root, ignore_errors=True)
+    earlier = root.with_name(f"{root.name}.earlier") if root.exists() else None
+    if earlier is not None:  # deleted when this run ends, not before its builds
+        shutil.rmtree(earlier, ignore_errors=True)
+        root.rename(earlier)
     posts = corpus(args.n)
     config = write_portal(root, posts)
-    cache, fresh = root / "cache", root / "cache-cold"
-    cold = build(config, cache)
+    cold = build(config, root / "cache", root / "site-cold")
     article = next((root / "docs/bai-viet").rglob("*.md"))
     article.write_text(article.read_text(encoding="utf-8") + "\nMột câu mới.\n", encoding="utf-8")
-    warm = build(config, cache)
-    shutil.move(root / "site", root / "site-warm")
-    shutil.rmtree(fresh, ignore_errors=True)
-    cold_again = build(config, fresh)
+    warm = build(config, root / "cache", root / "site-warm")
+    cold_again = build(config, root / "cache-cold", root / "site")
     diff = differences(root / "site-warm", root / "site")
     print(
         f"| {args.n:,} articles | cold {cold:.1f} s | one article changed, warm {warm:.1f} s ({warm / cold:.0%} of cold) "
@@ -73,6 +75,8 @@ def main() -> None:
     )
     for path in diff[:10]:
         print("  differs:", path)
+    if earlier is not None:
+        shutil.rmtree(earlier, ignore_errors=True)
 
 
 if __name__ == "__main__":
