@@ -66,7 +66,6 @@ def join_rows(head: bytes, rows: list[bytes]) -> bytes:
 @dataclass(frozen=True)
 class _Word:
     mask: Image.Image
-    white: Image.Image
     left: int  # the mask's offset from the pen position
     top: int
     advance: int
@@ -91,6 +90,14 @@ class ShareCards:
         self._space = self._font.getlength(" ")
         self._words: dict[str, _Word] = {}
         self._frame: _Frame | None = None
+        self._white_field = Image.new("RGB", (SIZE[0], 160), WHITE)
+
+    def _white(self, size: tuple[int, int]) -> Image.Image:
+        """White of `size`, to paste through a word's mask: a colour through a mask costs Pillow
+        twice as much, and a white image kept per word four times the masks' memory."""
+        if size[0] > self._white_field.width or size[1] > self._white_field.height:
+            return Image.new("RGB", size, WHITE)
+        return self._white_field.crop((0, 0, *size))
 
     def _frame_parts(self) -> _Frame:
         if self._frame is None:
@@ -108,9 +115,7 @@ class ShareCards:
             left, top, right, bottom = (int(v) for v in self._font.getbbox(word, anchor="ls"))
             mask = Image.new("L", (max(1, right - left), max(1, bottom - top)))
             ImageDraw.Draw(mask).text((-left, -top), word, font=self._font, fill=255, anchor="ls")
-            # white pasted through the mask: a colour through a mask costs Pillow twice as much
-            white = Image.new("RGB", mask.size, WHITE)
-            self._words[word] = _Word(mask, white, left, top, round(self._font.getlength(word)))
+            self._words[word] = _Word(mask, left, top, round(self._font.getlength(word)))
         return self._words[word]
 
     def layout(self, title: str) -> list[tuple[_Word, int, int]]:
@@ -141,7 +146,7 @@ class ShareCards:
         """The card as one image (what `jpeg` encodes in parts)."""
         image = self._frame_parts().image.copy()
         for word, x, y in self.layout(title):
-            image.paste(word.white, (x, y), word.mask)
+            image.paste(self._white(word.mask.size), (x, y), word.mask)
         return image
 
     def jpeg(self, title: str) -> bytes:
@@ -154,7 +159,7 @@ class ShareCards:
         end = min(-(-last // ROW), STRIP // ROW)
         band = frame.image.crop((0, first * ROW, SIZE[0], end * ROW))
         for word, x, y in placed:
-            band.paste(word.white, (x, y - first * ROW), word.mask)
+            band.paste(self._white(word.mask.size), (x, y - first * ROW), word.mask)
         _, rows = split_rows(encode(band))
         return join_rows(frame.head, [*frame.rows[:first], *rows, *frame.rows[end:]])
 

@@ -206,11 +206,15 @@ def index_files(
         size += len(entry) + 1
     if entries:
         out[f"w{len(first_keys) - 1}.json"] = "{" + ",".join(entries) + "}"
+    del by_word, postings, entries  # the words' files hold them now: memory for the results' files
     for n in range(0, len(ordered), chunk):
         out[f"r{n // chunk}.json"] = _json([_result_fields(r) for r in ordered[n : n + chunk]])
     years = sorted({r.published.year for r in ordered if r.published}, reverse=True)
     year_index = {year: chr(48 + i) for i, year in enumerate(years)}
-    version = hashlib.sha1("".join(out[name] for name in sorted(out)).encode()).hexdigest()[:12]
+    digest = hashlib.sha1()
+    for name in sorted(out):  # file by file: the whole index joined would be tens of MB at once
+        digest.update(out[name].encode())
+    version = digest.hexdigest()[:12]
     meta = {
         "format": FORMAT,
         "posting": list(POSTING),

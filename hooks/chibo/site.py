@@ -45,7 +45,7 @@ from .feeds import absolute
 from .most_read import MostRead, fetch_most_read, load_most_read, save_most_read
 from .old_addresses import MAP_FILE, SMALL_MAP, OldAddresses, Stub, read_map, stub_page
 from .options import read_options
-from .outputs import Output, PartsCache, fingerprint
+from .outputs import Output, PartsCache, Written, fingerprint
 from .pages import SiteFacts, card_keys
 from .photos import PhotoOutput, ShownPhoto, addressed_at, featured_images, make_photos
 from .plan import SitePlan, SourceFile, make_plan
@@ -136,7 +136,7 @@ class Session:
         self.attachments = AttachmentCache()
         self.output = Output()
         self.served = ""  # a preview's served folder (MkDocs writes into its STAGING)
-        self.search: Callable[[], tuple[bool, dict[str, str] | str, float]] | None = None
+        self.search: Callable[[], tuple[bool, Written | str, float]] | None = None
         self.preview_index = PreviewIndex()
         self.last = BuildResult()
         self._unpruned = 0  # parts stored since the cache last dropped unused ones
@@ -387,7 +387,7 @@ class Session:
                 self.search = lambda: (False, problem, 0.0)
             self.preview_index.update(self.served, records, categories)
         else:
-            self.search = start_forked(functools.partial(make_index, records, categories))
+            self.search = start_forked(functools.partial(_written_index, records, categories, build.settings.site_dir))
 
     def template_cache(self, project_root: str) -> Any:
         """Compiled templates kept on disk (MkDocs makes a new template environment on every
@@ -507,12 +507,11 @@ class Session:
     def _write_search(self, result: BuildResult) -> None:
         if self.search is None:
             return
-        ok, files, seconds = self.search()
+        ok, written, seconds = self.search()
         if not ok:
-            raise RuntimeError(f"Không tạo được chỉ mục tìm kiếm:\n{files}")
-        assert isinstance(files, dict)
-        for name, text in files.items():
-            self.output.write(f"{INDEX_DIR}/{name}", text)
+            raise RuntimeError(f"Không tạo được chỉ mục tìm kiếm:\n{written}")
+        assert isinstance(written, Written)
+        self.output.add(written)
         result.seconds["search"] = seconds  # in its own process, beside the pages
 
     def _publish_photos(self, build: Build) -> None:
@@ -588,6 +587,19 @@ class Session:
                     continue
                 with open(source, "rb") as f:
                     output.write(path, f.read())
+
+
+def _written_index(records: Iterable[Any], categories: list[str], site_dir: str) -> tuple[bool, Written | str, float]:
+    """The search index made and written into the site by the process that made it (a forked
+    one, beside the pages): tens of MB of index text never travel back to the parent."""
+    ok, files, seconds = make_index(records, categories)
+    if not ok or not isinstance(files, dict):
+        return False, str(files), seconds
+    output = Output()
+    output.begin(site_dir)
+    for name in list(files):
+        output.write(f"{INDEX_DIR}/{name}", files.pop(name))  # each file's text freed once written
+    return True, output.done, seconds
 
 
 _SESSION = Session()
