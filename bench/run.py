@@ -372,7 +372,7 @@ def fresh(project: Path) -> Path:
     return folder
 
 
-def _timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
+def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
     """(wall seconds, peak MB of the command's own process) of one build, after flushing what
     earlier builds wrote (their writeback would compete with this one)."""
     os.sync()
@@ -396,7 +396,7 @@ def measure_hugo(config: Path) -> dict:
     out = fresh(config.parent)
     cmd = [hugo_binary(), "--quiet", "--source", str(config.parent)]
     cmd += ["--destination", str(out / "public"), "--cacheDir", str(out / "cache")]
-    return _output(out / "public", *_timed(cmd, config.parent))
+    return _output(out / "public", *timed(cmd, config.parent))
 
 
 def measure(config: Path, profile: Path | None = None, env: dict[str, str] | None = None) -> dict:
@@ -409,7 +409,7 @@ def measure(config: Path, profile: Path | None = None, env: dict[str, str] | Non
     if profile:
         cmd = [sys.executable, "-m", "pyinstrument", "-o", str(profile), "-m", *build]
         env["CHIBO_WORKERS"] = "1"  # a profile of one process shows all of the work
-    return _output(out / "site", *_timed(cmd, config.parent, env))
+    return _output(out / "site", *timed(cmd, config.parent, env))
 
 
 def median_of(runs: list[dict]) -> dict:

@@ -15,25 +15,17 @@ import argparse
 import filecmp
 import os
 import shutil
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-from run import WORK, corpus, write_portal
+from run import WORK, corpus, timed, write_portal
 
 
 def build(config: Path, cache: Path, site: Path) -> float:
     """One build into `site`, a new folder: see `run.fresh` for why nothing is deleted before."""
-    os.sync()
-    time.sleep(1)
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
-        check=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "CHIBO_CACHE_DIR": str(cache)},
-    )
-    return time.perf_counter() - started
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CHIBO_CACHE_DIR": str(cache)}
+    return timed(cmd, config.parent, env)[0]
 
 
 def differences(left: Path, right: Path) -> list[str]:

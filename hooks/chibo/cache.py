@@ -36,9 +36,12 @@ def tracked_cache_files(project_root: str | Path) -> list[str]:
 def atomic_write(path: Path, data: bytes) -> None:
     """The file whole or not at all (its folder made if new): workers may make the same file at
     once (one photo used by two articles), and a kept file must never be left half written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
+    try:
+        temporary.write_bytes(data)
+    except FileNotFoundError:  # a new folder: made when missing, not asked for before every file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(data)
     os.replace(temporary, path)
 
 

@@ -16,12 +16,13 @@ from __future__ import annotations
 import hashlib
 import io
 import math
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+
+from .cache import atomic_write
 
 SIZE = (1200, 630)
 QUALITY = 70  # link previews are shown small; 1200×630 at 70 is about 65 kB
@@ -84,8 +85,6 @@ class ShareCards:
     def __init__(self, site_name: str, store: Path) -> None:
         self.store = store
         self.site_name = site_name
-        self._folder = str(store)
-        self._made_store = False
         self._font = ImageFont.truetype(str(FONT), 58)
         self._space = self._font.getlength(" ")
         self._words: dict[str, _Word] = {}
@@ -163,32 +162,16 @@ class ShareCards:
         _, rows = split_rows(encode(band))
         return join_rows(frame.head, [*frame.rows[:first], *rows, *frame.rows[end:]])
 
-    def name(self, title: str, folder: str) -> tuple[str, str]:
-        """(site path, file name in the store) of the headline's card, whether made or not."""
-        digest = hashlib.sha256(f"{SETTINGS}\0{self.site_name}\0{title}".encode()).hexdigest()[:16]
-        site_path = f"{folder}chia-se-{digest}.jpg"
-        return site_path, site_path.replace("/", "__")
-
-    def missing(self, name: str) -> bool:
-        return not os.path.isfile(os.path.join(self._folder, name))  # os.path: a preview asks 4,000 times
-
     def make(self, title: str, name: str) -> None:
-        """The card of `title` into the store as `name` (from `name`)."""
-        if not self._made_store:  # once: a cold build makes thousands of cards
-            self.store.mkdir(parents=True, exist_ok=True)
-            self._made_store = True
-        path = os.path.join(self._folder, name)
-        temporary = f"{path}.{os.getpid()}.tmp"  # whole or not at all: a kept file is trusted
-        with open(temporary, "wb") as f:
-            f.write(self.jpeg(title))
-        os.replace(temporary, path)
+        """The card of `title` into the store, as `name` (from `card_name`)."""
+        atomic_write(self.store / name, self.jpeg(title))  # whole or not at all: a kept file is trusted
 
-    def card(self, title: str, folder: str) -> tuple[str, str]:
-        """(site path, file name in the store) of the headline's card, made if new."""
-        site_path, name = self.name(title, folder)
-        if self.missing(name):
-            self.make(title, name)
-        return site_path, name
+
+def card_name(site_name: str, title: str, folder: str) -> tuple[str, str]:
+    """(site path, file name in the store) of the headline's card, whether made or not."""
+    digest = hashlib.sha256(f"{SETTINGS}\0{site_name}\0{title}".encode()).hexdigest()[:16]
+    site_path = f"{folder}chia-se-{digest}.jpg"
+    return site_path, site_path.replace("/", "__")
 
 
 def _fit(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> str:

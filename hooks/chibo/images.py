@@ -26,8 +26,9 @@ RASTER = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
 # AVIF, which every browser readers use has shown since 2024 (Chrome 85, Safari 16, Firefox 93),
 # at a card's thumbnail on a phone (30vw of 390 px at 3×: 351), a card or a gallery thumbnail on a
 # computer, and a phone's full width at 2–3× or an article column on a computer. Without the 360
-# a home page's ten thumbnails cost 165 kB instead of 95 kB, fetched beside the lead photo. At quality 50 it matches WebP 65 on PSNR at 960 px with a quarter fewer
-# bytes; speed 8 costs 1 % more bytes than speed 6 for a quarter of the time. Measured in
+# a home page's ten thumbnails cost 165 kB instead of 95 kB, fetched beside the lead photo. At
+# quality 50 it matches WebP 65 on PSNR at 960 px with a quarter fewer bytes; speed 8 costs 1 %
+# more bytes than speed 6 for a quarter of the time. Measured in
 # bench/photos.py and bench/projection.py against the budgets (about 100 kB a photo).
 WIDTHS = (360, 480, 960)
 QUALITY = 50

@@ -1,7 +1,7 @@
 """The photo stage of a build: every photo that published articles and pages show, made in the
 build's worker processes through the store of `images.py`, and a share image for every
-published article: its photo's crop, else a share card (`cards.py`). Knows nothing of MkDocs: it returns the site paths to
-publish and the stored files they come from."""
+published article: its photo's crop, else a share card (`cards.py`). Knows nothing of MkDocs:
+it returns the site paths to publish and the stored files they come from."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .articles import Article
-from .cards import ShareCards
+from .cards import ShareCards, card_name
 from .catalog import Catalog, PhotoPlan
 from .errors import ContentError
 from .images import ImageProblem, Picture, Variant, clean_original, process, stored_file
@@ -79,26 +79,24 @@ def make_photos(
 def _name_cards(output: PhotoOutput, articles: list[Article], site_name: str, store: Path) -> list[tuple[str, str]]:
     """Where each article's card goes (named by its headline, and the site's own), and those of
     them not in the store yet: (headline, file name)."""
-    cards = ShareCards(site_name, store)
     undrawn = []
     for src, title, folder in [*((a.src_path, a.title, a.url) for a in articles), ("", site_name, "assets/portal/")]:
-        site_path, name = cards.name(title, folder)
+        site_path, name = card_name(site_name, title, folder)
         output.files[site_path] = store / name
         if src:
             output.shares[src] = site_path
         else:
             output.site_share = site_path
-        if cards.missing(name):
+        if not os.path.isfile(store / name):  # os.path: a preview asks 4,000 times
             undrawn.append((title, name))
     return undrawn
 
 
-def draw_cards(site_name: str, store: Path, undrawn: list[tuple[str, str]]) -> int:
-    """Cards into the store: (headline, file name) each; returns how many."""
+def draw_cards(site_name: str, store: Path, undrawn: list[tuple[str, str]]) -> None:
+    """Cards into the store: (headline, file name) each."""
     cards = ShareCards(site_name, store)
     for title, name in undrawn:
         cards.make(title, name)
-    return len(undrawn)
 
 
 def _collect(

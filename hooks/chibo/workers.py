@@ -91,13 +91,12 @@ def _before_fork() -> None:
 
 
 def _child(func: Callable[[list[Any]], Any], part: list[Any], sender: Any, progress: Any) -> None:
+    import gc
     import os
     import traceback
 
     global _progress
     _progress = progress
-    import gc
-
     gc.set_threshold(20_000, 50, 100)  # a worker makes many small trees (Markdown, templates) and ends soon
     try:
         sender.send((True, func(part)))
