@@ -90,7 +90,7 @@ def make_library(
     replaced_by, replaced = _replacements(newest, warnings)
     status = {src: _status(d, replaced_by.get(src), now) for src, d in published.items()}
     files = {p: a for d in published.values() for p in d.files if (a := attachments.get(p)) is not None}
-    mentions, mentioned_in = _mentions(newest, articles) if config.link_mentions else ({}, {})
+    mentions, mentioned_in = find_mentions(newest, articles) if config.link_mentions else ({}, {})
     types = tuple(t for t in config.types if any(d.type == t for d in newest))
     return Library(
         documents=MappingProxyType(published),
@@ -234,7 +234,7 @@ def numbers_in(text: str) -> Iterable[tuple[int, int, str]]:
             yield match.start(), match.start() + len(word), number_key(word)
 
 
-def _mentions(
+def find_mentions(
     newest: tuple[Document, ...], articles: Iterable[Article]
 ) -> tuple[dict[str, tuple[tuple[str, str], ...]], dict[str, tuple[Article, ...]]]:
     """Which documents each article names by number (a number several documents share names the

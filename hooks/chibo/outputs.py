@@ -106,6 +106,12 @@ class Output:
         self.done.fingerprints.update(done.fingerprints)
         self.done.written += done.written
 
+    def amend(self) -> None:
+        """Keep the fingerprints of a write of a few pages (a preview's saved article) beside
+        the last build's; nothing is removed."""
+        self.fingerprints.update(self.done.fingerprints)
+        self.produced |= self.done.produced
+
     def finish(self, prune: bool) -> int:
         """Keep this build's fingerprints; with `prune`, remove what the previous build produced
         and this one did not (a deleted or renamed article's page, an old search index), and the

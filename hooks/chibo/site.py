@@ -25,7 +25,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,6 +34,7 @@ from .articles import ContentReader
 from .attachments import Attachment, AttachmentCache, inspect_file
 from .audience import Audience, make_audience
 from .bodies import BodyConverter
+from .body_edits import with_bodies
 from .cache import cache_dir, tracked_cache_files
 from .catalog import now_in_vietnam
 from .cms import ADMIN_DIR, admin_page, editor_config, editor_config_yaml
@@ -55,7 +56,7 @@ from .search import DOCUMENTS_FILTER, INDEX_DIR, make_index
 from .storage import write_manifest
 from .vendored import tampered
 from .workers import run_forked, start_forked, working_on
-from .writers import Job, Templates, write_feeds, write_library, write_pages
+from .writers import Job, Report, Templates, write_articles, write_feeds, write_library, write_pages
 
 RATINGS_BUDGET = 3.0  # seconds a build may spend reading new ratings (the rest waits for the next build)
 STAGING = ".chibo-mkdocs"
@@ -143,6 +144,7 @@ class Session:
         self.read_count = 0  # articles read in this build (the others' results were kept)
         self._library_keys: set[str] = set()  # parts the library's pages used in this build
         self._old_map: tuple[str, tuple[OldAddresses | None, list[ContentError]]] = ("", (None, []))
+        self._written: tuple[Templates, SiteFacts] | None = None  # a preview: the last build's theme
 
     @property
     def preview(self) -> bool:
@@ -378,10 +380,7 @@ class Session:
         self.search = None
         if not enabled:
             return
-        records = build.plan.search_records
-        categories = [c.name for c in build.config.categories]
-        if build.plan.library is not None and build.plan.library.newest and DOCUMENTS_FILTER not in categories:
-            categories.append(DOCUMENTS_FILTER)
+        records, categories = build.plan.search_records, _search_filters(build)
         if self.preview:
             if problem := self.preview_index.problem:
                 self.search = lambda: (False, problem, 0.0)
@@ -398,6 +397,47 @@ class Session:
         folder = cache_dir(project_root) / "templates"
         folder.mkdir(parents=True, exist_ok=True)
         return jinja2.FileSystemBytecodeCache(str(folder))
+
+    # -- a preview's saved articles ---------------------------------------------------------
+
+    def answer_saves(self, saved: Mapping[str, str]) -> float | None:
+        """A preview: the saved articles (source path -> file) written at once, when what changed
+        shows only on their own pages and in the search index (`body_edits`); returns the seconds
+        it took. None: MkDocs must build the site (any other change, or no build yet)."""
+        started = time.perf_counter()
+        build, written = self.build, self._written
+        if not self.preview or build is None or written is None:
+            return None
+        changed = {}
+        for src, path in saved.items():
+            try:
+                with open(path, "rb") as f:
+                    digest, result, new = self.reader.read(src, f.read(), build.config)
+            except OSError:  # deleted or renamed: the site changes
+                return None
+            if isinstance(result, list):
+                return None  # its problems are shown on every page
+            if new:
+                self.reader.remember(src, digest, build.config, result)
+            if result != build.plan.catalog.published.get(src):
+                changed[src] = result
+        if changed:
+            plan = with_bodies(build.plan, changed, build.config.documents.link_mentions)
+            if plan is None:
+                return None
+            self.build = build = replace(build, plan=plan)
+            self._write_saved(build, *written, list(changed))
+        return time.perf_counter() - started
+
+    def _write_saved(self, build: Build, templates: Templates, site: SiteFacts, paths: list[str]) -> None:
+        """The saved articles' pages, and the search index in the background."""
+        self.output.begin(self.served)
+        job = self._job(build, templates, site)
+        report = write_articles(job, paths)
+        _log_report(report)
+        self.output.add(report.done)
+        self.output.amend()
+        self.preview_index.update(self.served, build.plan.search_records, _search_filters(build))
 
     # -- write -------------------------------------------------------------------------------
 
@@ -437,6 +477,7 @@ class Session:
         self.output.begin(root)
         self.output.atomic = self.preview
         job = self._job(build, templates)
+        self._written = (templates, job.site) if self.preview else None
         steps: list[tuple[str, Callable[[], None]]] = [
             ("library", lambda: self._write_library(job, result)),  # first: the pages' step prunes the parts
             ("pages", lambda: self._write_pages(job, result)),
@@ -456,7 +497,7 @@ class Session:
         self.last = result
         return result
 
-    def _job(self, build: Build, templates: Templates) -> Job:
+    def _job(self, build: Build, templates: Templates, site: SiteFacts | None = None) -> Job:
         settings = build.settings
         library = build.plan.library
         bodies = BodyConverter(
@@ -470,7 +511,7 @@ class Session:
             build.plan,
             build.photos,
             build.featured,
-            self.site_facts(build),
+            site or self.site_facts(build),
             templates,
             bodies,
             settings.docs_dir,
@@ -483,12 +524,7 @@ class Session:
 
     def _write_pages(self, job: Job, result: BuildResult) -> None:
         report = write_pages(job, self.workers())
-        for src_path in sorted(report.unresolved):
-            for link in report.unresolved[src_path]:
-                log.warning(f"Bài docs/{src_path} có liên kết tới '{link}' nhưng không tìm thấy tệp này.")
-        for src_path in sorted(report.removed):
-            for line, message in report.removed[src_path]:
-                content_log.warning(str(ContentError(f"docs/{src_path}", line, message)))
+        _log_report(report)
         # a preview drops unused parts now and then, not on every save (it adds a row or two a save)
         self._unpruned += report.rendered
         if not self.preview or self._unpruned > 2000:
@@ -587,6 +623,24 @@ class Session:
                     continue
                 with open(source, "rb") as f:
                     output.write(path, f.read())
+
+
+def _log_report(report: Report) -> None:
+    """Links to no file, and what the sanitiser dropped, of the articles just written."""
+    for src_path in sorted(report.unresolved):
+        for link in report.unresolved[src_path]:
+            log.warning(f"Bài docs/{src_path} có liên kết tới '{link}' nhưng không tìm thấy tệp này.")
+    for src_path in sorted(report.removed):
+        for line, message in report.removed[src_path]:
+            content_log.warning(str(ContentError(f"docs/{src_path}", line, message)))
+
+
+def _search_filters(build: Build) -> list[str]:
+    """The search page's filters: the categories, and the library when it has documents."""
+    categories = [c.name for c in build.config.categories]
+    if build.plan.library is not None and build.plan.library.newest and DOCUMENTS_FILTER not in categories:
+        categories.append(DOCUMENTS_FILTER)
+    return categories
 
 
 def _written_index(records: Iterable[Any], categories: list[str], site_dir: str) -> tuple[bool, Written | str, float]:

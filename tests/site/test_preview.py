@@ -63,15 +63,17 @@ def test_the_preview_follows_edits_and_rewrites_only_what_changed(tmp_path: Path
     temp = tmp_path / "tmp"
     temp.mkdir()
     newest = "bai-viet/2024/05/thong-bao-so-6/"
-    with mkdocs_serve(site, temp, watch=True) as (base, _):
+    with mkdocs_serve(site, temp, watch=True) as (base, server):
         served = next(temp.glob("mkdocs_*"))
         _until(lambda: _get(base + newest)[0] == 200, "the newest article")
         time.sleep(1.5)  # the first build's writes settled
         before = _files(served)
+        epoch = int(_get(base + "livereload/0/0")[1])  # what browsers showing the site know
 
         # a body edit: its page changes, and no other file of the site is written again
         site.write("bai-viet/2024/bai-6.md", _articles()["bai-viet/2024/bai-6.md"] + "\nMột câu mới thêm vào.\n")
         _until(lambda: "Một câu mới thêm vào." in _get(base + newest)[1], "the new sentence")
+        assert int(_get(base + "livereload/0/0")[1]) > epoch, "browsers are not told to reload"
         time.sleep(1.5)
         after = _files(served)
         changed = sorted(path for path, mtime in after.items() if before.get(path) != mtime)
@@ -102,6 +104,12 @@ def test_the_preview_follows_edits_and_rewrites_only_what_changed(tmp_path: Path
         assert not (served / gone).exists()
         time.sleep(2)  # the search index, made in the background, written
         shutil.copytree(served, tmp_path / "preview", ignore=shutil.ignore_patterns(".*"))
+
+    # the portal answered the body edit itself; MkDocs built the site for the title and the deletion
+    log = server.output  # type: ignore[attr-defined]
+    answered = log.find("Đã cập nhật docs/bai-viet/2024/bai-6.md")
+    assert answered != -1 and log[:answered].count("Building documentation") == 1, log[-3000:]
+    assert log.count("Building documentation") >= 3, log[-3000:]
 
     # after those edits the preview serves what a publishing build makes of the same files
     cold, _, _ = _build(site.root, tmp_path / "empty-cache")
