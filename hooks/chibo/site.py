@@ -144,7 +144,7 @@ class Session:
         self.read_count = 0  # articles read in this build (the others' results were kept)
         self._library_keys: set[str] = set()  # parts the library's pages used in this build
         self._old_map: tuple[str, tuple[OldAddresses | None, list[ContentError]]] = ("", (None, []))
-        self._written: tuple[Templates, SiteFacts] | None = None  # a preview: the last build's theme
+        self._last_job: Job | None = None  # a preview: the last build's writing job, for saved articles
 
     @property
     def preview(self) -> bool:
@@ -405,8 +405,8 @@ class Session:
         shows only on their own pages and in the search index (`body_edits`); returns the seconds
         it took. None: MkDocs must build the site (any other change, or no build yet)."""
         started = time.perf_counter()
-        build, written = self.build, self._written
-        if not self.preview or build is None or written is None:
+        build, job = self.build, self._last_job
+        if not self.preview or build is None or job is None:
             return None
         changed = {}
         for src, path in saved.items():
@@ -426,13 +426,14 @@ class Session:
             if plan is None:
                 return None
             self.build = build = replace(build, plan=plan)
-            self._write_saved(build, *written, list(changed))
+            self._write_saved(build, replace(job, plan=plan), list(changed))
         return time.perf_counter() - started
 
-    def _write_saved(self, build: Build, templates: Templates, site: SiteFacts, paths: list[str]) -> None:
-        """The saved articles' pages, and the search index in the background."""
+    def _write_saved(self, build: Build, job: Job, paths: list[str]) -> None:
+        """The saved articles' pages, and the search index in the background. `job` is the last
+        build's with the new plan: what a body-only save leaves alone (the theme, the site's
+        facts, how other pages show each article, where links lead) is the same."""
         self.output.begin(self.served)
-        job = self._job(build, templates, site)
         report = write_articles(job, paths)
         _log_report(report)
         self.output.add(report.done)
@@ -477,7 +478,7 @@ class Session:
         self.output.begin(root)
         self.output.atomic = self.preview
         job = self._job(build, templates)
-        self._written = (templates, job.site) if self.preview else None
+        self._last_job = job if self.preview else None
         steps: list[tuple[str, Callable[[], None]]] = [
             ("library", lambda: self._write_library(job, result)),  # first: the pages' step prunes the parts
             ("pages", lambda: self._write_pages(job, result)),
@@ -497,7 +498,7 @@ class Session:
         self.last = result
         return result
 
-    def _job(self, build: Build, templates: Templates, site: SiteFacts | None = None) -> Job:
+    def _job(self, build: Build, templates: Templates) -> Job:
         settings = build.settings
         library = build.plan.library
         bodies = BodyConverter(
@@ -511,7 +512,7 @@ class Session:
             build.plan,
             build.photos,
             build.featured,
-            site or self.site_facts(build),
+            self.site_facts(build),
             templates,
             bodies,
             settings.docs_dir,
