@@ -40,6 +40,7 @@ from .catalog import now_in_vietnam
 from .cms import ADMIN_DIR, admin_page, editor_config, editor_config_yaml
 from .config import PortalConfig, load_portal_config
 from .counter import Snapshot, fetch_snapshot, hits_reader, load_snapshot, save_snapshot
+from .docs_files import refused
 from .documents import Document, read_document
 from .errors import ContentError, ContentErrors
 from .feeds import absolute
@@ -409,7 +410,10 @@ class Session:
         if not self.preview or build is None or job is None:
             return None
         changed = {}
+        settings = build.settings
         for src, path in saved.items():
+            if refused(settings.docs_dir, [src], settings.theme_dirs):
+                return None  # a symbolic link now, say: the build refuses it, with its reason
             try:
                 with open(path, "rb") as f:
                     digest, result, new = self.reader.read(src, f.read(), build.config)

@@ -209,3 +209,24 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
     again, rendered, read = _build(site.root, cache)
     assert rendered >= 7 and read == 7  # nothing usable in the cache: everything made again
     assert _differences(tmp_path / "first", again) == []
+
+
+def test_a_saved_article_that_became_a_symlink_is_not_served(tmp_path: Path) -> None:
+    """A save the portal would answer itself (same front matter, new body) is still refused when
+    the file is now a symbolic link out of docs/: the preview builds and shows the refusal."""
+    articles = _articles()
+    site = make_site(tmp_path / "p", articles)
+    secret = tmp_path / "secret.md"
+    secret.write_text(articles["bai-viet/2024/bai-6.md"] + "\nMẬT-KHẨU-BÍ-MẬT\n", encoding="utf-8")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    page = "bai-viet/2024/05/thong-bao-so-6/"
+    with mkdocs_serve(site, temp, watch=True) as (base, server):
+        _until(lambda: _get(base + page)[0] == 200, "the article")
+        time.sleep(1.5)
+        source = site.docs / "bai-viet/2024/bai-6.md"
+        source.unlink()
+        source.symlink_to(secret)
+        _until(lambda: "liên kết tượng trưng" in _get(base)[1], "the refusal on the home page")
+        assert "MẬT-KHẨU-BÍ-MẬT" not in _get(base + page)[1]
+    assert "Đã cập nhật docs/bai-viet/2024/bai-6.md" not in server.output  # type: ignore[attr-defined]
