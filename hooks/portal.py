@@ -137,6 +137,12 @@ def on_files(files: Files, config: Any) -> Files:
         refusals.values(),
         session.read_documents(documents, docs_dir, known, settings.project_root),
     )
+    _log_plan(build)
+    theme.files = _site_files(files, {**articles, **documents}, config)
+    return theme.files
+
+
+def _log_plan(build: Any) -> None:
     for warning in build.plan.warnings:  # a warning: --strict (publishing) refuses it
         log.warning(str(warning))
     for notice in build.plan.notices:  # shown, never a reason to stop publishing
@@ -145,8 +151,6 @@ def on_files(files: Files, config: Any) -> Files:
         _fail(list(build.errors))
     for error in build.errors:  # in a preview the server stays up and shows them on every page
         log.error(str(error))
-    theme.files = _site_files(files, {**articles, **documents}, config)
-    return theme.files
 
 
 def _owned(files: Files, folder: str) -> dict[str, str]:
@@ -228,6 +232,7 @@ class _Theme:
         self.files: Files | None = None
         self.nav: Any = None
         self.env: Any = None
+        self.config: Any = None  # this build's MkDocs settings
         self.cards: dict[tuple[str, bool, bool, bool, int], str] = {}
 
     def render(self, name: str, context: dict[str, Any]) -> str:
@@ -257,14 +262,23 @@ theme = _Theme()
 
 
 def on_env(env: Any, config: Any, files: Files) -> Any:
-    build = session.current()
-    portal_config = build.config
     env.filters["ngay"] = format_day
     env.filters["so"] = format_number
     env.filters["slug"] = slugify
     env.filters["dung_luong"] = format_size
+    env.bytecode_cache = session.template_cache(os.path.dirname(config.config_file_path))
+    theme.env, theme.config = env, config
+    build = session.current()
+    _show(build, config)
+    session.start_search(build, read_options().search)  # beside the pages
+    return env
+
+
+def _show(build: Any, config: Any) -> None:
+    """The build as the theme's templates see it."""
+    portal_config = build.config
     site_share = build.photos.site_share
-    env.globals.update(
+    theme.env.globals.update(
         portal=portal_config,
         portal_index=build.plan.index,
         portal_featured=build.featured,
@@ -286,10 +300,6 @@ def on_env(env: Any, config: Any, files: Files) -> Any:
         rating_events=RATING_EVENTS,
     )
     theme.cards.clear()
-    env.bytecode_cache = session.template_cache(os.path.dirname(config.config_file_path))
-    theme.env = env
-    session.start_search(build, read_options().search)
-    return env
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
@@ -436,7 +446,7 @@ def _answer_saves(server: Any, docs_dir: str) -> None:
                 server._epoch_cond.notify_all()
         log.info(f"Đã cập nhật {', '.join(f'docs/{src}' for src in sorted(saved))} trong {seconds:.2f} giây")
 
-    saves = SavedArticles(docs_dir, session.answer_saves, rebuild, shown)
+    saves = SavedArticles(docs_dir, lambda saved: session.answer_saves(saved, _rewritten), rebuild, shown)
     mkdocs_build = server.builder
 
     def build() -> None:
@@ -452,10 +462,60 @@ def _answer_saves(server: Any, docs_dir: str) -> None:
     server.builder = build
     server.observer.add_handler_for_watch(Sorter(), watch)
     server.observer.remove_handler_for_watch(mkdocs_handler, watch)
+    _notified(saves, os.path.join(docs_dir, ARTICLES_DIR))
+
+
+def _rewritten(build: Any) -> tuple[_Templates, Any]:
+    """A new build of saved articles, with MkDocs' files as they were (`Session.answer_saves`):
+    the theme shows it, and MkDocs' own pages (the menu's listings, ordinary pages, 404) are
+    written again as its rebuild writes them, into the staging folder the portal serves from."""
+    from mkdocs.commands.build import _build_page, _build_theme_template
+
+    config, files, nav, env = theme.config, theme.files, theme.nav, theme.env
+    assert files is not None  # a build came first
+    _log_plan(build)
+    _show(build, config)
+    for template in config.theme.static_templates:
+        _build_theme_template(template, env, files, config, nav)
+    pages = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+    for file in pages:
+        assert file.page is not None  # MkDocs made every page of the last build
+        _build_page(file.page, config, pages, nav, env, excluded=file.inclusion.is_excluded())
+    return _Templates(config), _admin(config)
+
+
+_CHANGES = {"created", "modified", "moved", "deleted"}
+
+
+def _notified(saves: SavedArticles, folder: str) -> None:
+    """The system's notifications of saved articles, at once: MkDocs polls docs/ every 0.2 s,
+    most of a body edit's wait. Polling still reports them (`SavedArticles` takes each once),
+    and everything else, so nothing is lost where the system has no notifications."""
+    try:
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        class Notified(FileSystemEventHandler):
+            def on_any_event(self, event: Any) -> None:
+                if not event.is_directory and event.event_type in _CHANGES:
+                    paths = [p for p in (event.src_path, getattr(event, "dest_path", "")) if p]
+                    saves.offer([os.fsdecode(p) for p in paths], event)
+
+        observer = Observer()
+        observer.schedule(Notified(), folder, recursive=True)
+        observer.start()
+    except (ImportError, OSError):  # no such folder yet, or no notifications here: polling only
+        return
+    _observers.append(observer)
+
+
+_observers: list[Any] = []
 
 
 def on_shutdown() -> None:
     session.preview_index.close()
+    for observer in _observers:
+        observer.stop()
 
 
 def on_post_build(config: Any) -> None:

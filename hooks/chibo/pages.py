@@ -61,9 +61,21 @@ def card_view(article: Article, featured: Mapping[str, ShownPhoto]) -> tuple[obj
     )
 
 
-def card_keys(plan: SitePlan, featured: Mapping[str, ShownPhoto]) -> dict[str, str]:
-    """Each published article's `card_view`, as a short key: made once per build."""
-    return {src: fingerprint(card_view(a, featured)) for src, a in plan.catalog.published.items()}
+CardKeys = tuple[Mapping[str, Article], Mapping[str, ShownPhoto], Mapping[str, str]]
+"""A build's articles, featured photos and card keys, by source path."""
+
+
+def card_keys(plan: SitePlan, featured: Mapping[str, ShownPhoto], last: CardKeys | None = None) -> dict[str, str]:
+    """Each published article's `card_view`, as a short key: made once per build. `last`: an
+    earlier build of the same process, whose key holds for the very same article object with
+    the same featured photo (a preview's saved article leaves the others' objects alone)."""
+    articles, photos, keys = last or ({}, {}, {})
+    return {
+        src: keys[src]
+        if articles.get(src) is a and photos.get(src) == featured.get(src)
+        else fingerprint(card_view(a, featured))
+        for src, a in plan.catalog.published.items()
+    }
 
 
 def article_key(

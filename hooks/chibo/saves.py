@@ -5,8 +5,9 @@ second or more. The preview's watcher hands the saves of articles' Markdown file
 instead; a thread of their own passes them to the session (`Session.answer_saves`), which
 writes the articles at once when only their own pages change, or says MkDocs must build, and
 then the saves go back to MkDocs' watcher as they came. One lock keeps a portal answer and a
-MkDocs rebuild from running at the same time. Nothing here knows MkDocs or its server: the
-hook file connects them.
+MkDocs rebuild from running at the same time. Two watchers may report the same save (the
+system's notifications at once, MkDocs' polling a moment later): a file already taken as it
+is now is not taken again. Nothing here knows MkDocs or its server: the hook file connects them.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class SavedArticles:
         self.lock = threading.Lock()  # held by an answer, and by MkDocs' rebuild (the hook wraps it)
         self._answer, self._rebuild, self._shown = answer, rebuild, shown
         self._saved: dict[str, str] = {}
+        self._taken: dict[str, tuple[int, int, int] | None] = {}  # file -> how it was when last taken
         self._events: list[Any] = []
         self._new = threading.Condition()
         threading.Thread(target=self._run, name="chibo-saves", daemon=True).start()
@@ -48,14 +50,19 @@ class SavedArticles:
         return relative if relative.startswith(ARTICLES_DIR) and relative.endswith(".md") else None
 
     def offer(self, paths: Iterable[str], event: Any) -> bool:
-        """Take a watcher's event when every file it names is an article's Markdown file."""
+        """Take a watcher's event when every file it names is an article's Markdown file (one
+        that only names files already taken as they are now is taken, and dropped)."""
         sources = {}
         for path in paths:
             src = self.source(path)
             if src is None:
                 return False
             sources[src] = os.path.abspath(path)
+        states = {path: _state(path) for path in sources.values()}
         with self._new:
+            if all(self._taken.get(path, ()) == state for path, state in states.items()):
+                return True
+            self._taken.update(states)
             self._saved.update(sources)
             self._events.append(event)
             self._new.notify_all()
@@ -86,3 +93,12 @@ class SavedArticles:
                 self._rebuild(events)
             else:
                 self._shown(saved, seconds)
+
+
+def _state(path: str) -> tuple[int, int, int] | None:
+    """A file's modification time, size and inode, or None when it is gone."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino

@@ -34,7 +34,6 @@ from .articles import ContentReader
 from .attachments import Attachment, AttachmentCache, inspect_file
 from .audience import Audience, make_audience
 from .bodies import BodyConverter
-from .body_edits import with_bodies
 from .cache import cache_dir, tracked_cache_files
 from .catalog import now_in_vietnam
 from .cms import ADMIN_DIR, admin_page, editor_config, editor_config_yaml
@@ -42,6 +41,7 @@ from .config import PortalConfig, load_portal_config
 from .counter import Snapshot, fetch_snapshot, hits_reader, load_snapshot, save_snapshot
 from .docs_files import refused
 from .documents import Document, read_document
+from .edits import same_site_files, with_bodies
 from .errors import ContentError, ContentErrors
 from .feeds import absolute
 from .most_read import MostRead, fetch_most_read, load_most_read, save_most_read
@@ -85,6 +85,24 @@ class Settings:
     theme_dirs: list[str]
     extra: dict[str, Any]
     theme_key: str = ""  # theme language and features
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    """What `plan_site` made the last build from: a preview plans again from it when saved
+    articles change more than their bodies."""
+
+    files: Mapping[str, SourceFile]
+    read: Mapping[str, Any]
+    named: set[str]
+    settings: Settings
+    refused: tuple[ContentError, ...]
+    documents: tuple[Mapping[str, Any], Mapping[str, Attachment | None]]
+
+
+Refresh = Callable[["Build"], tuple[Templates, "Admin | None"]]
+"""A preview's new build shown by the theme (its globals, and MkDocs' own pages written
+again): returns the theme as the writers need it and the web editor's details."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +164,7 @@ class Session:
         self._library_keys: set[str] = set()  # parts the library's pages used in this build
         self._old_map: tuple[str, tuple[OldAddresses | None, list[ContentError]]] = ("", (None, []))
         self._last_job: Job | None = None  # a preview: the last build's writing job, for saved articles
+        self._inputs: PlanInputs | None = None  # a preview: what the last plan was made from
 
     @property
     def preview(self) -> bool:
@@ -328,6 +347,9 @@ class Session:
         """The build: its plan, its photos, and every problem (in Vietnamese), `refused` files included."""
         configured = self.settings_read()
         config = configured.config
+        refused = tuple(refused)
+        if self.preview:
+            self._inputs = PlanInputs(files, read, named, settings, refused, documents)
         old, problems = self._old_addresses(settings.docs_dir) if MAP_FILE in files else (None, [])
         refused = [*refused, *problems]
         plan = make_plan(files, read, config, now_in_vietnam(), named, documents, old)
@@ -401,14 +423,31 @@ class Session:
 
     # -- a preview's saved articles ---------------------------------------------------------
 
-    def answer_saves(self, saved: Mapping[str, str]) -> float | None:
-        """A preview: the saved articles (source path -> file) written at once, when what changed
-        shows only on their own pages and in the search index (`body_edits`); returns the seconds
-        it took. None: MkDocs must build the site (any other change, or no build yet)."""
+    def answer_saves(self, saved: Mapping[str, str], refresh: Refresh | None = None) -> float | None:
+        """A preview: the saved articles (source path -> file) written at once, and the seconds
+        it took; None: MkDocs must build the site (no build yet, a file gone or refused, a
+        problem, or a change to MkDocs' own files). A body edit writes the articles' pages
+        (`edits.with_bodies`); another change plans the site again and, with `refresh`, has the
+        portal write the new build as after a rebuild."""
         started = time.perf_counter()
         build, job = self.build, self._last_job
         if not self.preview or build is None or job is None:
             return None
+        changed = self._read_saved(build, saved)
+        if changed is None:
+            return None
+        if changed:
+            plan = with_bodies(build.plan, changed, build.config.documents.link_mentions)
+            if plan is not None:
+                self.build = build = replace(build, plan=plan)
+                self._write_saved(build, replace(job, plan=plan), list(changed))
+            elif refresh is None or not self._replanned(build, changed, refresh):
+                return None
+        return time.perf_counter() - started
+
+    def _read_saved(self, build: Build, saved: Mapping[str, str]) -> dict[str, Any] | None:
+        """The saved articles that changed, read (through the read cache); None when one is gone,
+        refused or has problems."""
         changed = {}
         settings = build.settings
         for src, path in saved.items():
@@ -425,13 +464,25 @@ class Session:
                 self.reader.remember(src, digest, build.config, result)
             if result != build.plan.catalog.published.get(src):
                 changed[src] = result
-        if changed:
-            plan = with_bodies(build.plan, changed, build.config.documents.link_mentions)
-            if plan is None:
-                return None
-            self.build = build = replace(build, plan=plan)
-            self._write_saved(build, replace(job, plan=plan), list(changed))
-        return time.perf_counter() - started
+        return changed
+
+    def _replanned(self, build: Build, changed: Mapping[str, Any], refresh: Refresh) -> bool:
+        """The site planned again with the changed articles and written, when MkDocs' own files
+        stay as they are (`edits.same_site_files`) and no new problem appears; else False, and
+        the last build stays current."""
+        inputs = self._inputs
+        if inputs is None or not set(changed) <= set(inputs.read):
+            return False
+        read = {**inputs.read, **changed}
+        new = self.plan_site(inputs.files, read, inputs.named, inputs.settings, inputs.refused, inputs.documents)
+        if new.errors != build.errors or not same_site_files((build.plan, build.photos), (new.plan, new.photos)):
+            self.build, self._inputs = build, inputs
+            return False
+        templates, admin = refresh(new)
+        assert self._last_job is not None  # answer_saves checked
+        self.write(new, templates, admin, self._last_job.site)  # the same theme and settings
+        self.start_search(new, read_options().search)  # after the pages, as for a body edit
+        return True
 
     def _write_saved(self, build: Build, job: Job, paths: list[str]) -> None:
         """The saved articles' pages, and the search index in the background. `job` is the last
@@ -472,16 +523,19 @@ class Session:
         )
         return SiteFacts(settings.site_url, settings.site_name, logo, key)
 
-    def write(self, build: Build, templates: Templates, admin: Admin | None) -> BuildResult:
+    def write(
+        self, build: Build, templates: Templates, admin: Admin | None, site: SiteFacts | None = None
+    ) -> BuildResult:
         """Everything the portal writes, as named steps timed in the result; in a preview also
         MkDocs' own pages, from the staging folder. `admin`: the web editor's vendored version,
-        the pages it may edit and its script's integrity (None: a theme without it)."""
+        the pages it may edit and its script's integrity (None: a theme without it); `site`:
+        the site's facts when they are known (else read from the theme and settings)."""
         result = BuildResult()
         started = time.perf_counter()
         root = self.served if self.preview else build.settings.site_dir
         self.output.begin(root)
         self.output.atomic = self.preview
-        job = self._job(build, templates)
+        job = self._job(build, templates, site)
         self._last_job = job if self.preview else None
         steps: list[tuple[str, Callable[[], None]]] = [
             ("library", lambda: self._write_library(job, result)),  # first: the pages' step prunes the parts
@@ -502,7 +556,7 @@ class Session:
         self.last = result
         return result
 
-    def _job(self, build: Build, templates: Templates) -> Job:
+    def _job(self, build: Build, templates: Templates, site: SiteFacts | None = None) -> Job:
         settings = build.settings
         library = build.plan.library
         bodies = BodyConverter(
@@ -516,7 +570,7 @@ class Session:
             build.plan,
             build.photos,
             build.featured,
-            self.site_facts(build),
+            site or self.site_facts(build),
             templates,
             bodies,
             settings.docs_dir,
@@ -524,7 +578,12 @@ class Session:
             self.output,
             build.audience,
         )
-        job.card_keys = card_keys(build.plan, build.featured)
+        last = self._last_job
+        job.card_keys = card_keys(
+            build.plan,
+            build.featured,
+            (last.plan.catalog.published, last.featured, last.card_keys) if last is not None else None,
+        )
         return job
 
     def _write_pages(self, job: Job, result: BuildResult) -> None:
