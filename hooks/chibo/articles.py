@@ -258,6 +258,7 @@ class ContentReader:
         self._read = read or read_article
         self._version = _CACHE_VERSION + version
         self._cache: dict[str, tuple[str, tuple[str, ...], Any]] = {}
+        self._on_disk: frozenset[str] | None = None  # the files whose results the kept file holds, as kept
 
     def read(self, src_path: str, raw: bytes, config: PortalConfig) -> tuple[str, Any, bool]:
         """(the content's digest, the result, whether the file was read now rather than kept).
@@ -270,14 +271,22 @@ class ContentReader:
 
     def load(self, path: Path) -> None:
         """Results an earlier build kept (ignored when unreadable or from another version)."""
-        self._cache.update(load_kept(path, self._version))
+        kept = load_kept(path, self._version)
+        self._cache.update(kept)
+        self._on_disk = frozenset(kept)
 
     def save(self, path: Path, keep_only: Iterable[str]) -> None:
-        """Keep the results of the files of this build (`keep_only`), for the next one."""
-        keep(path, self._version, {src: self._cache[src] for src in keep_only if src in self._cache})
+        """Keep the results of the files of this build (`keep_only`), for the next one; not
+        written again when it would hold what it holds (a warm build that read nothing)."""
+        entries = {src: self._cache[src] for src in keep_only if src in self._cache}
+        if self._on_disk is not None and self._on_disk == frozenset(entries):
+            return
+        keep(path, self._version, entries)
+        self._on_disk = frozenset(entries)
 
     def remember(self, src_path: str, digest: str, config: PortalConfig, result: Any) -> None:
         self._cache[src_path] = (digest, config.cache_key, result)
+        self._on_disk = None  # a new result: the kept file must be written
 
     def known(self, src_path: str, digest: str, config: PortalConfig) -> Any:
         cached = self._cache.get(src_path)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from typing import Any
 
-from .search import INDEX_DIR, SearchRecord, make_index
+from .search import INDEX_DIR, Analyses, SearchRecord, make_index
 
 
 class PreviewIndex:
@@ -86,11 +86,15 @@ class PreviewIndex:
                     shutil.rmtree(entry.path, ignore_errors=True)
 
 
+_ANALYSES = Analyses()  # the worker's, for the preview's life: a save analyses its articles only
+
+
 def _make_version(records: tuple[SearchRecord, ...], categories: list[str], root: str) -> tuple[bool, str, str]:
     """In the worker process: the index's version folder written (unless a build of the same
     content wrote it already); returns whether it was made, meta.json's text (or the problem) and
     the version. The files stay out of the server's process, which keeps its memory flat."""
-    ok, files, _ = make_index(records, categories)
+    ok, files, _ = make_index(records, categories, _ANALYSES)
+    _ANALYSES.prune()
     if not ok or isinstance(files, str):
         return False, str(files), ""
     meta = files.pop("meta.json")

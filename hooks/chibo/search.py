@@ -35,10 +35,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from .addresses import SEARCH_INDEX
 from .articles import Article, plain_text
+from .cache import keep, load_kept
 from .options import read_options
 from .source import FRONT_MATTER
 from .text import fold, format_day, nfc
@@ -179,34 +181,22 @@ RESULT = ("url", "title", "day", "summary", "text")  # a result's fields, in the
 
 
 def index_files(
-    records: Iterable[SearchRecord], categories: list[str], chunk: int = CHUNK, words_bytes: int = WORDS_FILE_BYTES
+    records: Iterable[SearchRecord],
+    categories: list[str],
+    chunk: int = CHUNK,
+    words_bytes: int = WORDS_FILE_BYTES,
+    analyses: Analyses | None = None,
 ) -> dict[str, str]:
-    """The index's files, path (relative to INDEX_DIR) -> JSON text."""
+    """The index's files, path (relative to INDEX_DIR) -> JSON text. `analyses`: the records'
+    words known from an earlier index."""
     ordered = sorted(records, key=lambda r: (r.published is None, -(r.published.timestamp() if r.published else 0)))
     category_index = {name: chr(48 + i) for i, name in enumerate(categories)}
     by_word: dict[str, _Posting] = {}  # word as written -> the records that have it
+    analysed = analyses.of if analyses is not None else analyse
     for number, record in enumerate(ordered):
-        _file_words(by_word, number, record)
-    postings: dict[str, dict[str, _Posting]] = {}  # folded key -> word as written -> its records
-    for word, posting in by_word.items():
-        postings.setdefault(key(word), {})[word] = posting
-    out: dict[str, str] = {}
-    first_keys: list[str] = []
-    entries: list[str] = []
-    size = 0
-    for word_key in sorted(postings, key=_order):
-        variants = postings[word_key]
-        entry = _json(word_key) + ":" + _json({word: _posting_fields(p) for word, p in sorted(variants.items())})
-        if entries and size + len(entry) > words_bytes:
-            out[f"w{len(first_keys) - 1}.json"] = "{" + ",".join(entries) + "}"
-            entries, size = [], 0
-        if not entries:
-            first_keys.append(word_key)
-        entries.append(entry)
-        size += len(entry) + 1
-    if entries:
-        out[f"w{len(first_keys) - 1}.json"] = "{" + ",".join(entries) + "}"
-    del by_word, postings, entries  # the words' files hold them now: memory for the results' files
+        _file_words(by_word, number, analysed(record))
+    out, first_keys = _words_files(by_word, words_bytes)
+    del by_word  # the words' files hold them now: memory for the results' files
     for n in range(0, len(ordered), chunk):
         out[f"r{n // chunk}.json"] = _json([_result_fields(r) for r in ordered[n : n + chunk]])
     years = sorted({r.published.year for r in ordered if r.published}, reverse=True)
@@ -236,24 +226,111 @@ def index_files(
     return files_out
 
 
-def _file_words(by_word: dict[str, _Posting], number: int, record: SearchRecord) -> None:
-    """Record `number`'s words into their postings: headline, tags and author as strong (with the
-    place in the headline), the rest as other, or often when the body repeats the word."""
+def _words_files(by_word: dict[str, _Posting], words_bytes: int) -> tuple[dict[str, str], list[str]]:
+    """The words files (name -> JSON text) of about `words_bytes` each, and each one's first key."""
+    postings: dict[str, dict[str, _Posting]] = {}  # folded key -> word as written -> its records
+    for word, posting in by_word.items():
+        postings.setdefault(key(word), {})[word] = posting
+    out: dict[str, str] = {}
+    first_keys: list[str] = []
+    entries: list[str] = []
+    size = 0
+    for word_key in sorted(postings, key=_order):
+        variants = postings[word_key]
+        entry = _json(word_key) + ":" + _json({word: _posting_fields(p) for word, p in sorted(variants.items())})
+        if entries and size + len(entry) > words_bytes:
+            out[f"w{len(first_keys) - 1}.json"] = "{" + ",".join(entries) + "}"
+            entries, size = [], 0
+        if not entries:
+            first_keys.append(word_key)
+        entries.append(entry)
+        size += len(entry) + 1
+    if entries:
+        out[f"w{len(first_keys) - 1}.json"] = "{" + ",".join(entries) + "}"
+    return out, first_keys
+
+
+Analysis = tuple[str, str, str, str]
+"""A record's words as the index files them, each list space-separated (a word has no space):
+the strong ones (headline, tags, author), their places in the headline (one character each),
+the others, and those the body repeats `OFTEN` times or more."""
+
+
+def analyse(record: SearchRecord) -> Analysis:
+    """A record's words (`Analysis`), sorted: a set's order changes from one process to the next."""
     title = words(record.title)
     position: dict[str, int] = {}
     for i, word in enumerate(title):
         position.setdefault(word, i)
     # tags and the author are found like headline words ("Thu Hà" finds her articles)
-    strong = set(title).union(words(" ".join(record.tags)), words(record.author))
-    for word in sorted(strong):  # sorted: a set's order changes from one process to the next
+    strong = sorted(set(title).union(words(" ".join(record.tags)), words(record.author)))
+    counts = Counter(words(record.text))
+    rest = sorted(set(counts).union(words(record.summary)).difference(strong))
+    return (
+        " ".join(strong),
+        "".join(_place(position.get(word)) for word in strong),
+        " ".join(word for word in rest if counts.get(word, 0) < OFTEN),
+        " ".join(word for word in rest if counts.get(word, 0) >= OFTEN),  # what the article is about
+    )
+
+
+class Analyses:
+    """Records' analyses by their content, made once: a publishing build keeps them in the
+    cache folder (`load`, `save`) and a preview's index worker in memory, so that an index made
+    again after one article changed analyses only that article (the words' regular expression
+    was most of the index's time)."""
+
+    VERSION = hashlib.sha1(repr((FORMAT, _WORD.pattern, OFTEN, "utf-8")).encode()).hexdigest()
+
+    def __init__(self) -> None:
+        # kept as UTF-8: half the memory of Vietnamese text as str, in the index's largest process
+        self._known: dict[str, tuple[bytes, ...]] = {}
+        self._used: set[str] = set()
+        self._on_disk: frozenset[str] | None = None  # the analyses the kept file holds, as kept
+
+    def of(self, record: SearchRecord) -> Analysis:
+        fields = (record.title, "\0".join(record.tags), record.author, record.summary, record.text)
+        digest = hashlib.sha1("\0\0".join(fields).encode()).hexdigest()
+        self._used.add(digest)
+        known = self._known.get(digest)
+        if known is not None:
+            strong, places, other, often = (part.decode() for part in known)
+            return strong, places, other, often
+        analysis = analyse(record)
+        self._known[digest] = tuple(part.encode() for part in analysis)
+        self._on_disk = None
+        return analysis
+
+    def load(self, path: Path) -> None:
+        kept = load_kept(path, self.VERSION)
+        self._known.update(kept)
+        self._on_disk = frozenset(kept)
+
+    def prune(self) -> None:
+        """Only the analyses of the records asked for since the last prune are kept."""
+        self._known = {digest: self._known[digest] for digest in self._used}
+        self._used = set()
+
+    def save(self, path: Path) -> None:
+        """Keep the analyses of this index's records (only those), unless the file holds just them."""
+        self.prune()
+        if self._on_disk != frozenset(self._known):
+            keep(path, self.VERSION, self._known)
+            self._on_disk = frozenset(self._known)
+
+
+def _file_words(by_word: dict[str, _Posting], number: int, analysis: Analysis) -> None:
+    """Record `number`'s words into their postings: strong ones with their place in the headline,
+    the others, and those the body repeats."""
+    strong, places, other, often = analysis
+    for word, place in zip(strong.split(), places, strict=True):
         posting = by_word.get(word) or by_word.setdefault(word, _Posting())
         posting.strong.append(number)
-        posting.position.append(_place(position.get(word)))
-    counts = Counter(words(record.text))
-    for word in sorted(set(counts).union(words(record.summary)) - strong):
-        posting = by_word.get(word) or by_word.setdefault(word, _Posting())
-        # a word the body repeats: the article is about it more than one that has it once
-        (posting.often if counts.get(word, 0) >= OFTEN else posting.other).append(number)
+        posting.position.append(place)
+    for word in other.split():
+        (by_word.get(word) or by_word.setdefault(word, _Posting())).other.append(number)
+    for word in often.split():
+        (by_word.get(word) or by_word.setdefault(word, _Posting())).often.append(number)
 
 
 def _posting_fields(posting: _Posting) -> list[object]:
@@ -282,12 +359,14 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def make_index(records: Iterable[SearchRecord], categories: list[str]) -> tuple[bool, dict[str, str] | str, float]:
+def make_index(
+    records: Iterable[SearchRecord], categories: list[str], analyses: Analyses | None = None
+) -> tuple[bool, dict[str, str] | str, float]:
     """The index's files (path relative to INDEX_DIR -> text), or the problem; and the seconds it
     took. Never raises: it runs in a forked process beside the pages."""
     started = time.perf_counter()
     try:
-        files: dict[str, str] | str = index_files(records, categories)
+        files: dict[str, str] | str = index_files(records, categories, analyses=analyses)
     except (OSError, ValueError) as exc:
         files = str(exc)
     return not isinstance(files, str), files, time.perf_counter() - started

@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -53,7 +54,7 @@ from .photos import PhotoOutput, ShownPhoto, addressed_at, featured_images, make
 from .plan import SitePlan, SourceFile, make_plan
 from .preview_index import PreviewIndex
 from .ratings import RatingsSnapshot, load_ratings, save_ratings, update_ratings
-from .search import DOCUMENTS_FILTER, INDEX_DIR, make_index
+from .search import DOCUMENTS_FILTER, INDEX_DIR, Analyses, make_index
 from .storage import write_manifest
 from .vendored import tampered
 from .workers import run_forked, start_forked, working_on
@@ -278,7 +279,10 @@ class Session:
             for src, path in part:
                 working_on(f"docs/{src}")
                 with open(path, "rb") as f:
-                    results.append((src, *reader.read(src, f.read(), portal)))
+                    digest, result, new = reader.read(src, f.read(), portal)
+                # a kept result stays behind: the parent has it, and a forked worker's would
+                # come back through a pipe, every article's text with it
+                results.append((src, digest, result if new else None, new))
             return results
 
         items = list(articles.items())
@@ -287,7 +291,7 @@ class Session:
         out: dict[str, Any] = {}
         for part in parts:
             for src, digest, result, new in part:
-                out[src] = result
+                out[src] = result if new else reader.known(src, digest, portal)
                 if new:
                     reader.remember(src, digest, portal, result)
                     self.read_count += 1
@@ -409,7 +413,10 @@ class Session:
                 self.search = lambda: (False, problem, 0.0)
             self.preview_index.update(self.served, records, categories)
         else:
-            self.search = start_forked(functools.partial(_written_index, records, categories, build.settings.site_dir))
+            kept = cache_dir(build.settings.project_root) / "search-words.pickle"
+            self.search = start_forked(
+                functools.partial(_written_index, records, categories, build.settings.site_dir, kept)
+            )
 
     def template_cache(self, project_root: str) -> Any:
         """Compiled templates kept on disk (MkDocs makes a new template environment on every
@@ -707,16 +714,23 @@ def _search_filters(build: Build) -> list[str]:
     return categories
 
 
-def _written_index(records: Iterable[Any], categories: list[str], site_dir: str) -> tuple[bool, Written | str, float]:
+def _written_index(
+    records: Iterable[Any], categories: list[str], site_dir: str, kept: Path
+) -> tuple[bool, Written | str, float]:
     """The search index made and written into the site by the process that made it (a forked
-    one, beside the pages): tens of MB of index text never travel back to the parent."""
-    ok, files, seconds = make_index(records, categories)
+    one, beside the pages): tens of MB of index text never travel back to the parent. The
+    records' analyses an earlier build kept in `kept` are used, and this build's kept."""
+    analyses = Analyses()
+    analyses.load(kept)
+    ok, files, seconds = make_index(records, categories, analyses)
     if not ok or not isinstance(files, dict):
         return False, str(files), seconds
     output = Output()
     output.begin(site_dir)
     for name in list(files):
         output.write(f"{INDEX_DIR}/{name}", files.pop(name))  # each file's text freed once written
+    with contextlib.suppress(OSError):  # no cache: the next build analyses every record again
+        analyses.save(kept)  # after the files: their text and the kept analyses never together
     return True, output.done, seconds
 
 

@@ -191,6 +191,11 @@ def test_a_warm_build_renders_only_what_changed_and_equals_a_cold_one(tmp_path: 
     # the changed article read and its page rendered; everything else from the cache
     assert warm_rendered == 1 and warm_read == 1
     os.rename(warm, tmp_path / "warm")
+    # nothing changed: nothing read, and the kept results (articles, search words) not written again
+    kept = {name: (cache / name).stat().st_mtime_ns for name in ("articles.pickle", "search-words.pickle")}
+    _, again_rendered, again_read = _build(site.root, cache)
+    assert again_rendered == 0 and again_read == 0
+    assert {name: (cache / name).stat().st_mtime_ns for name in kept} == kept
 
     cold, _, _ = _build(site.root, tmp_path / "empty-cache")
     assert "Đoạn bổ sung." in (cold / "bai-viet/2024/05/thong-bao-so-2/index.html").read_text(encoding="utf-8")

@@ -223,3 +223,27 @@ def test_the_search_index_names_its_format_in_meta() -> None:
     words = json.loads(next(text for name, text in files.items() if "/w" in name))
     lists = dict(zip(meta["posting"], words["nghi"]["nghị"], strict=True))  # filed lower-case
     assert lists["strong"] == [0] and lists["places"] == "0"
+
+
+def test_an_index_from_kept_analyses_is_the_index_made_afresh(tmp_path) -> None:
+    """The records' analyses kept by one build give the next the same files, a changed record
+    analysed again (its new words in, its old ones out)."""
+    from dataclasses import replace
+
+    from chibo.search import Analyses, SearchRecord, index_files
+
+    records = [
+        SearchRecord("a/", "Nghị quyết Đại hội", "đảng viên học tập học tập học tập", "", tags=("nghị quyết",)),
+        SearchRecord("b/", "Tin chi bộ", "chi bộ sinh hoạt", "", author="Thu Hà"),
+    ]
+    kept = tmp_path / "search-words.pickle"
+    first = Analyses()
+    assert index_files(records, [], analyses=first) == index_files(records, [])
+    first.save(kept)
+    changed = [records[0], replace(records[1], text="chi bộ họp bàn kế hoạch")]
+    second = Analyses()
+    second.load(kept)
+    files = index_files(changed, [], analyses=second)
+    assert files == index_files(changed, [])
+    words = "".join(text for name, text in files.items() if "/w" in name)
+    assert "hoạch" in words and "sinh" not in words
