@@ -447,6 +447,8 @@ class Session:
             plan = with_bodies(build.plan, changed, build.config.documents.link_mentions)
             if plan is not None:
                 self.build = build = replace(build, plan=plan)
+                if self._inputs is not None:  # a later save that plans again starts from these
+                    self._inputs = replace(self._inputs, read={**self._inputs.read, **changed})
                 self._write_saved(build, replace(job, plan=plan), list(changed))
             elif refresh is None or not self._replanned(build, changed, refresh):
                 return None

@@ -85,6 +85,12 @@ def test_the_preview_follows_edits_and_rewrites_only_what_changed(tmp_path: Path
         versions = {p.split("/")[2] for p in _files(served) if p.startswith(index) and p.count("/") == 3}
         assert len(versions) == 1, versions  # the older index's folder is gone
 
+        # another article's body edit stays when a later save plans the site again
+        other = "bai-viet/2024/05/thong-bao-so-5/"
+        site.write("bai-viet/2024/bai-5.md", _articles()["bai-viet/2024/bai-5.md"] + "\nCâu của bài năm về Xuânhòa.\n")
+        _until(lambda: "Xuânhòa" in _get(base + other)[1], "the other article's new sentence")
+        assert served_records(base, "xuânhòa") != []
+
         # a new title: the home page, the category's listing, the feed, a related list, the new address
         text = site.docs.joinpath("bai-viet/2024/bai-6.md").read_text(encoding="utf-8")
         site.write("bai-viet/2024/bai-6.md", text.replace("title: Thông báo số 6", "title: Lịch sinh hoạt tháng Sáu"))
@@ -94,6 +100,9 @@ def test_the_preview_follows_edits_and_rewrites_only_what_changed(tmp_path: Path
                 lambda where=where: "Lịch sinh hoạt tháng Sáu" in _get(base + where)[1], f"the new title on /{where}"
             )
         _until(lambda: _get(base + newest)[0] == 404, "the old address gone")
+        assert "Câu của bài năm về Xuânhòa." in _get(base + other)[1]
+        assert served_records(base, "lịch") != [], "the new title's words are not in the search index"
+        assert served_records(base, "xuânhòa") != [], "the other article's body edit left the search index"
         assert not (served / newest).exists()
 
         # a deleted article leaves the preview: its page, and its place in the listing
