@@ -455,8 +455,7 @@ def _answer_saves(server: Any, docs_dir: str) -> None:
 
     class Sorter(FileSystemEventHandler):
         def on_any_event(self, event: Any) -> None:
-            paths = [p for p in (event.src_path, getattr(event, "dest_path", "")) if p]
-            if event.is_directory or not saves.offer([os.fsdecode(p) for p in paths], event):
+            if event.is_directory or not saves.offer(_event_paths(event), event):
                 mkdocs_handler.dispatch(event)
 
     server.builder = build
@@ -487,6 +486,11 @@ def _rewritten(build: Any) -> tuple[_Templates, Any]:
 _CHANGES = {"created", "modified", "moved", "deleted"}
 
 
+def _event_paths(event: Any) -> list[str]:
+    """The files a watcher's event names: the file, and where it went when it moved."""
+    return [os.fsdecode(p) for p in (event.src_path, getattr(event, "dest_path", "")) if p]
+
+
 def _notified(saves: SavedArticles, folder: str) -> None:
     """The system's notifications of saved articles, at once: MkDocs polls docs/ every 0.2 s,
     most of a body edit's wait. Polling still reports them (`SavedArticles` takes each once),
@@ -498,8 +502,7 @@ def _notified(saves: SavedArticles, folder: str) -> None:
         class Notified(FileSystemEventHandler):
             def on_any_event(self, event: Any) -> None:
                 if not event.is_directory and event.event_type in _CHANGES:
-                    paths = [p for p in (event.src_path, getattr(event, "dest_path", "")) if p]
-                    saves.offer([os.fsdecode(p) for p in paths], event)
+                    saves.offer(_event_paths(event), event)
 
         observer = Observer()
         observer.schedule(Notified(), folder, recursive=True)

@@ -3,6 +3,7 @@ exactly what a cold build gives."""
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import os
 import re
@@ -12,12 +13,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import yaml
-from support import REPO, article, build_env, make_site, mkdocs_serve, phone_photo, served_records
+from support import REPO, Site, article, build_env, make_site, mkdocs_serve, phone_photo, served_records
 
 CATEGORY = "Thông báo"
 
@@ -58,15 +60,22 @@ def _articles() -> dict[str, str]:
     }
 
 
-def test_the_preview_follows_edits_and_rewrites_only_what_changed(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "p", _articles())
+@contextlib.contextmanager
+def _serving(site: Site, tmp_path: Path, page: str) -> Iterator[tuple[str, Any]]:
+    """`mkdocs serve` of `site`, once `page` is served and the first build's writes settled."""
     temp = tmp_path / "tmp"
     temp.mkdir()
-    newest = "bai-viet/2024/05/thong-bao-so-6/"
     with mkdocs_serve(site, temp, watch=True) as (base, server):
-        served = next(temp.glob("mkdocs_*"))
-        _until(lambda: _get(base + newest)[0] == 200, "the newest article")
-        time.sleep(1.5)  # the first build's writes settled
+        _until(lambda: _get(base + page)[0] == 200, f"/{page}")
+        time.sleep(1.5)
+        yield base, server
+
+
+def test_the_preview_follows_edits_and_rewrites_only_what_changed(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "p", _articles())
+    newest = "bai-viet/2024/05/thong-bao-so-6/"
+    with _serving(site, tmp_path, newest) as (base, server):
+        served = next((tmp_path / "tmp").glob("mkdocs_*"))
         before = _files(served)
         epoch = int(_get(base + "livereload/0/0")[1])  # what browsers showing the site know
 
@@ -232,12 +241,8 @@ def test_a_saved_article_that_became_a_symlink_is_not_served(tmp_path: Path) -> 
     site = make_site(tmp_path / "p", articles)
     secret = tmp_path / "secret.md"
     secret.write_text(articles["bai-viet/2024/bai-6.md"] + "\nMẬT-KHẨU-BÍ-MẬT\n", encoding="utf-8")
-    temp = tmp_path / "tmp"
-    temp.mkdir()
     page = "bai-viet/2024/05/thong-bao-so-6/"
-    with mkdocs_serve(site, temp, watch=True) as (base, server):
-        _until(lambda: _get(base + page)[0] == 200, "the article")
-        time.sleep(1.5)
+    with _serving(site, tmp_path, page) as (base, server):
         source = site.docs / "bai-viet/2024/bai-6.md"
         source.unlink()
         source.symlink_to(secret)
@@ -252,12 +257,8 @@ def test_a_save_that_publishes_another_file_goes_to_mkdocs(tmp_path: Path) -> No
     articles = _articles()
     site = make_site(tmp_path / "p", articles)
     site.write("bai-viet/2024/anh/goc.jpg", phone_photo(800, 600))
-    temp = tmp_path / "tmp"
-    temp.mkdir()
     page = "bai-viet/2024/05/thong-bao-so-6/"
-    with mkdocs_serve(site, temp, watch=True) as (base, server):
-        _until(lambda: _get(base + page)[0] == 200, "the article")
-        time.sleep(1.5)
+    with _serving(site, tmp_path, page) as (base, server):
         assert _get(base + "bai-viet/2024/anh/goc.jpg")[0] == 404  # linked from nowhere yet
         site.write("bai-viet/2024/bai-6.md", articles["bai-viet/2024/bai-6.md"] + "\nXem [ảnh gốc](anh/goc.jpg).\n")
         _until(lambda: "ảnh gốc" in _get(base + page)[1], "the new link")
