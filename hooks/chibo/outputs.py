@@ -40,19 +40,24 @@ class Output:
     def __init__(self) -> None:
         self.root = ""
         self.atomic = False  # a preview's server may read a page while it is replaced
+        # no one else writes in `root` but in folders of their own (a preview's temporary folder,
+        # its search index): what this object wrote there is still there, without asking the
+        # disk (beside MkDocs' file watcher, each stat costs a preview's thread a wait for the GIL)
+        self.owned = False
         self.fingerprints: dict[str, str] = {}
         self.produced: set[str] = set()  # by the previous build
+        self.linked: dict[str, Path] = {}  # site path -> the stored file linked there (when owned)
         self.done = Written()
 
     def begin(self, root: str) -> None:
         if root != self.root:
-            self.fingerprints, self.produced = {}, set()
+            self.fingerprints, self.produced, self.linked = {}, set(), {}
         self.root = root
         self.done = Written()
 
     def fresh(self, path: str, key: str) -> bool:
         """Whether the page at `path` was last written from inputs with fingerprint `key` and is still there."""
-        if self.fingerprints.get(path) == key and os.path.isfile(os.path.join(self.root, path)):
+        if self.fingerprints.get(path) == key and (self.owned or os.path.isfile(os.path.join(self.root, path))):
             self.done.produced.add(path)
             return True
         return False
@@ -86,8 +91,14 @@ class Output:
     def link(self, path: str, stored: Path) -> None:
         """A file of the store (a photo's variant) as a file of the site: a hard link, or a copy
         where a link cannot be made (another disk); nothing when it is already there."""
-        target = os.path.join(self.root, path)
         self.done.produced.add(path)
+        if self.owned and path in self.produced and self.linked.get(path) == stored:
+            return  # stored files are named by their content: the same name, the same bytes
+        self._link(os.path.join(self.root, path), stored)
+        if self.owned:
+            self.linked[path] = stored
+
+    def _link(self, target: str, stored: Path) -> None:
         try:
             here, there = os.stat(target), os.stat(stored)
             if here.st_ino == there.st_ino or (here.st_size == there.st_size and here.st_mtime >= there.st_mtime):

@@ -543,7 +543,7 @@ class Session:
         started = time.perf_counter()
         root = self.served if self.preview else build.settings.site_dir
         self.output.begin(root)
-        self.output.atomic = self.preview
+        self.output.atomic = self.output.owned = self.preview
         job = self._job(build, templates, site)
         self._last_job = job if self.preview else None
         steps: list[tuple[str, Callable[[], None]]] = [

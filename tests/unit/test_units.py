@@ -6,12 +6,14 @@ import functools
 import operator
 import unicodedata
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from chibo.articles import first_paragraph, read_article
 from chibo.config import load_portal_config
 from chibo.fields import parse_date
 from chibo.listings import pager_window, paginate
+from chibo.outputs import Output
 from chibo.text import TIMEZONE, fold, format_number, slugify
 from support import MODEL_ARTICLE
 
@@ -247,3 +249,39 @@ def test_an_index_from_kept_analyses_is_the_index_made_afresh(tmp_path) -> None:
     assert files == index_files(changed, [])
     words = "".join(text for name, text in files.items() if "/w" in name)
     assert "hoạch" in words and "sinh" not in words
+
+
+def _build(output: Output, root: str, links: dict[str, Path]) -> int:
+    """One build's photo links into `root`; the files it wrote."""
+    output.begin(root)
+    for path, stored in links.items():
+        output.link(path, stored)
+    output.finish(prune=True)
+    return output.done.written
+
+
+@pytest.mark.parametrize("owned", [False, True])
+def test_a_photo_is_linked_once_and_again_when_its_stored_file_changes(tmp_path, owned: bool) -> None:
+    store, site = tmp_path / "store", tmp_path / "site"
+    store.mkdir()
+    (store / "a").write_bytes(b"first")
+    (store / "b").write_bytes(b"second")
+    output = Output()
+    output.owned = owned
+    assert _build(output, str(site), {"anh/x.jpg": store / "a"}) == 1
+    assert _build(output, str(site), {"anh/x.jpg": store / "a"}) == 0
+    assert _build(output, str(site), {"anh/x.jpg": store / "b"}) == 1
+    assert (site / "anh/x.jpg").read_bytes() == b"second"
+    assert _build(output, str(site), {}) == 0 and not (site / "anh").exists()
+    assert _build(output, str(site), {"anh/x.jpg": store / "b"}) == 1  # gone, then back
+    assert (site / "anh/x.jpg").read_bytes() == b"second"
+
+
+def test_a_page_removed_behind_the_outputs_back_is_written_again(tmp_path) -> None:
+    output = Output()
+    output.begin(str(tmp_path))
+    output.write("a/index.html", "trang", "key")
+    output.finish(prune=True)
+    (tmp_path / "a/index.html").unlink()
+    output.begin(str(tmp_path))
+    assert not output.fresh("a/index.html", "key")
