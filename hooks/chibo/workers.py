@@ -21,8 +21,10 @@ def _last_item(progress: Any) -> str:
     return bytes(progress[:]).split(b"\0", 1)[0].decode("utf-8", "replace")
 
 
-def run_forked(func: Callable[[list[Any]], Any], items: list[Any], workers: int) -> list[Any]:
-    """Run `func` over `workers` interleaved slices of `items` in forked processes.
+def run_forked(func: Callable[[list[Any]], Any], items: list[Any], workers: int, runs: bool = False) -> list[Any]:
+    """Run `func` over `workers` interleaved slices of `items` in forked processes; with
+    `runs`, over consecutive runs of them instead (items next to each other share work that
+    a worker does once, such as the cards of related articles).
 
     Fork shares everything the build already holds (configuration, templates, index)
     without pickling it; only each slice's result comes back through a pipe. Falls back
@@ -34,7 +36,10 @@ def run_forked(func: Callable[[list[Any]], Any], items: list[Any], workers: int)
         return [func(items)]
     ctx = multiprocessing.get_context("fork")
     _before_fork()
-    slices = [items[i::workers] for i in range(workers)]
+    if runs:
+        slices = [items[len(items) * i // workers : len(items) * (i + 1) // workers] for i in range(workers)]
+    else:
+        slices = [items[i::workers] for i in range(workers)]
     channels = []
     for part in slices:
         receiver, sender = ctx.Pipe(duplex=False)

@@ -186,10 +186,18 @@ def _merged(job: Job, reports: list[Report]) -> Report:
 def write_pages(job: Job, workers: int) -> Report:
     """Articles and listings, over `workers` forked processes on a build."""
     parts: list[Report] = []
-    parts += run_forked(lambda share: write_articles(job, share), list(job.plan.catalog.published), workers)
+    parts += run_forked(lambda share: write_articles(job, share), _by_category(job.plan), workers, runs=True)
     urls = [url for url in job.plan.listings if url not in job.plan.in_menu]
     parts += run_forked(lambda share: write_listings(job, share), urls, workers)
     return _merged(job, parts)
+
+
+def _by_category(plan: SitePlan) -> list[str]:
+    """The published articles, category by category: an article's related ones are in its own
+    category, so a worker given a run of them renders most of their cards for itself."""
+    published = plan.catalog.published
+    grouped = (a.src_path for group in plan.index.categories.values() for a in group.articles)
+    return list(dict.fromkeys([*(p for p in grouped if p in published), *published]))
 
 
 def write_feeds(job: Job, site_description: str, categories: list[Any]) -> None:

@@ -15,6 +15,7 @@ from chibo.fields import parse_date
 from chibo.listings import pager_window, paginate
 from chibo.outputs import Output
 from chibo.text import TIMEZONE, fold, format_number, slugify
+from chibo.workers import run_forked
 from support import MODEL_ARTICLE
 
 CONFIG = {
@@ -285,3 +286,15 @@ def test_a_page_removed_behind_the_outputs_back_is_written_again(tmp_path) -> No
     (tmp_path / "a/index.html").unlink()
     output.begin(str(tmp_path))
     assert not output.fresh("a/index.html", "key")
+
+
+@pytest.mark.parametrize("runs", [False, True])
+def test_forked_workers_share_every_item_once(runs: bool) -> None:
+    items = list(range(11))
+    shares = run_forked(list, items, 3, runs=runs)
+    joined = [item for share in shares for item in share]
+    assert len(shares) == 3 and sorted(joined) == items
+    if runs:  # consecutive runs, in order, of sizes that differ by one at most
+        assert joined == items and {len(share) for share in shares} == {3, 4}
+    else:
+        assert shares[0] == [0, 3, 6, 9]
