@@ -193,11 +193,10 @@ def write_pages(job: Job, workers: int) -> Report:
 
 
 def _by_category(plan: SitePlan) -> list[str]:
-    """The published articles, category by category: an article's related ones are in its own
-    category, so a worker given a run of them renders most of their cards for itself."""
-    published = plan.catalog.published
-    grouped = (a.src_path for group in plan.index.categories.values() for a in group.articles)
-    return list(dict.fromkeys([*(p for p in grouped if p in published), *published]))
+    """The published articles, category by category (the index's categories hold each of them
+    once): an article's related ones are in its own category, so a worker given a run of them
+    renders most of their cards for itself."""
+    return [a.src_path for group in plan.index.categories.values() for a in group.articles]
 
 
 def write_feeds(job: Job, site_description: str, categories: list[Any]) -> None:
