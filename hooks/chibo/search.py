@@ -189,7 +189,11 @@ def index_files(
 ) -> dict[str, str]:
     """The index's files, path (relative to INDEX_DIR) -> JSON text. `analyses`: the records'
     words known from an earlier index."""
-    ordered = sorted(records, key=lambda r: (r.published is None, -(r.published.timestamp() if r.published else 0)))
+    # newest first; the address settles a tie, so that the index does not follow the read order
+    # (the workers' shares)
+    ordered = sorted(
+        records, key=lambda r: (r.published is None, -(r.published.timestamp() if r.published else 0), r.url)
+    )
     category_index = {name: chr(48 + i) for i, name in enumerate(categories)}
     by_word: dict[str, _Posting] = {}  # word as written -> the records that have it
     analysed = analyses.of if analyses is not None else analyse

@@ -228,6 +228,15 @@ def test_the_search_index_names_its_format_in_meta() -> None:
     assert lists["strong"] == [0] and lists["places"] == "0"
 
 
+def test_the_search_index_does_not_follow_the_order_articles_were_read_in() -> None:
+    """Articles of the same day, read by the workers in another order: the same index."""
+    from chibo.search import SearchRecord, index_files
+
+    day = datetime(2024, 5, 1, tzinfo=TIMEZONE)
+    records = [SearchRecord(f"{n}/", f"Tin {n}", "chi bộ họp", "", published=day) for n in "abc"]
+    assert index_files(records, []) == index_files(records[::-1], [])
+
+
 def test_an_index_from_kept_analyses_is_the_index_made_afresh(tmp_path) -> None:
     """The records' analyses kept by one build give the next the same files, a changed record
     analysed again (its new words in, its old ones out)."""
