@@ -9,9 +9,11 @@ templates reach the writers through one adapter, `_Theme`.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 import os
+from pathlib import Path
 from typing import Any
 
 # The hook file's folder is on sys.path only while this file is first executed.
@@ -103,6 +105,10 @@ def _escaped_nav(items: Any) -> Any:
     return items
 
 
+# this file renders parts of pages too (cards, the page shells): a new version renders them again
+_HOOK_KEY = hashlib.sha1(Path(__file__).read_bytes()).hexdigest()
+
+
 def _settings(config: Any) -> Settings:
     return Settings(
         site_url=config.site_url,
@@ -115,7 +121,7 @@ def _settings(config: Any) -> Settings:
         mdx_configs=config.mdx_configs,
         theme_dirs=list(config.theme.dirs),
         extra=dict(config.extra),
-        theme_key=repr((config.theme.get("language"), config.theme.get("features"), config.copyright)),
+        theme_key=repr((config.theme.get("language"), config.theme.get("features"), config.copyright, _HOOK_KEY)),
     )
 
 

@@ -3,6 +3,8 @@ a folder beside mkdocs.yml that the publishing workflow restores with actions/ca
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import pickle
 import subprocess
@@ -45,17 +47,30 @@ def atomic_write(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
+@functools.cache
+def code_key(package: Path = Path(__file__).parent) -> str:
+    """A digest of the portal's own code (this package's Python files). Results kept for a later
+    build are made by that code: an update of the software, restored beside an older cache by
+    the workflow, makes them again rather than trust what another version produced."""
+    digest = hashlib.sha1()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(f"{path.relative_to(package).as_posix()}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def load_kept(path: Path, version: str) -> dict[str, Any]:
-    """Results an earlier build kept with `keep` under `version`; empty when the file is missing,
-    unreadable or of another version (the results are then made again)."""
+    """Results an earlier build kept with `keep` under `version` by this code (`code_key`);
+    empty when the file is missing, unreadable or of another version (the results are then made
+    again)."""
     try:
         with open(path, "rb") as f:
             kept_version, entries = pickle.load(f)
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
         return {}
-    return entries if kept_version == version and isinstance(entries, dict) else {}
+    return entries if kept_version == (version, code_key()) and isinstance(entries, dict) else {}
 
 
 def keep(path: Path, version: str, entries: dict[str, Any]) -> None:
-    """`entries` for the next build, with the `version` they were made by."""
-    atomic_write(path, pickle.dumps((version, entries), protocol=pickle.HIGHEST_PROTOCOL))
+    """`entries` for the next build, with the `version` and the code they were made by."""
+    atomic_write(path, pickle.dumps(((version, code_key()), entries), protocol=pickle.HIGHEST_PROTOCOL))

@@ -35,7 +35,7 @@ from .articles import ContentReader
 from .attachments import Attachment, AttachmentCache, inspect_file
 from .audience import Audience, make_audience
 from .bodies import BodyConverter
-from .cache import cache_dir, tracked_cache_files
+from .cache import cache_dir, code_key, tracked_cache_files
 from .catalog import now_in_vietnam
 from .cms import ADMIN_DIR, admin_page, editor_config, editor_config_yaml
 from .config import PortalConfig, load_portal_config
@@ -85,7 +85,7 @@ class Settings:
     mdx_configs: dict[str, dict[str, Any]]
     theme_dirs: list[str]
     extra: dict[str, Any]
-    theme_key: str = ""  # theme language and features
+    theme_key: str = ""  # theme language and features, the hook file's version
 
 
 @dataclass(frozen=True)
@@ -524,6 +524,7 @@ class Session:
                         templates.append((number, os.path.relpath(path, folder), digest))
         key = fingerprint(
             sorted(templates),
+            code_key(),  # parts kept by another version of the portal are rendered again
             build.config.cache_key,
             json.dumps(settings.extra, sort_keys=True, default=repr),
             settings.site_url,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import functools
 import operator
+import shutil
 import unicodedata
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from chibo import cache
 from chibo.articles import first_paragraph, read_article
 from chibo.config import load_portal_config
 from chibo.fields import parse_date
@@ -295,6 +297,20 @@ def test_a_page_removed_behind_the_outputs_back_is_written_again(tmp_path) -> No
     (tmp_path / "a/index.html").unlink()
     output.begin(str(tmp_path))
     assert not output.fresh("a/index.html", "key")
+
+
+def test_kept_results_of_another_version_of_the_code_are_made_again(tmp_path, monkeypatch) -> None:
+    same, changed = tmp_path / "same" / "chibo", tmp_path / "changed" / "chibo"
+    for package in (same, changed):
+        shutil.copytree(Path(cache.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__", "fonts"))
+    (changed / "joomla" / "__init__.py").write_text("# khác\n", encoding="utf-8")
+    assert cache.code_key(same) == cache.code_key() != cache.code_key(changed)
+
+    cache.keep(tmp_path / "kept.pickle", "v1", {"a": 1})
+    assert cache.load_kept(tmp_path / "kept.pickle", "v1") == {"a": 1}
+    assert cache.load_kept(tmp_path / "kept.pickle", "v2") == {}
+    monkeypatch.setattr(cache, "code_key", lambda: "another version")
+    assert cache.load_kept(tmp_path / "kept.pickle", "v1") == {}
 
 
 @pytest.mark.parametrize("runs", [False, True])
