@@ -15,7 +15,7 @@ from chibo.articles import first_paragraph, read_article
 from chibo.config import load_portal_config
 from chibo.fields import parse_date
 from chibo.listings import pager_window, paginate
-from chibo.outputs import Output
+from chibo.outputs import Output, PartsCache
 from chibo.text import TIMEZONE, fold, format_number, slugify
 from chibo.workers import run_forked
 from support import MODEL_ARTICLE
@@ -311,6 +311,14 @@ def test_kept_results_of_another_version_of_the_code_are_made_again(tmp_path, mo
     assert cache.load_kept(tmp_path / "kept.pickle", "v2") == {}
     monkeypatch.setattr(cache, "code_key", lambda: "another version")
     assert cache.load_kept(tmp_path / "kept.pickle", "v1") == {}
+
+
+def test_parts_are_kept_whole_and_a_damaged_row_is_not_used(tmp_path) -> None:
+    parts = {"head": "<meta>\n12\n", "content": "Đảng bộ\n\n3\nx" * 50, "toc": "", "unresolved": "a.md\nb.md"}
+    cache = PartsCache(tmp_path)
+    cache.add({"k": PartsCache.pack(parts), "cut": PartsCache.pack(parts)[:-7], "other": b"x\x9c\xff"})
+    assert cache.get("k") == parts
+    assert cache.get("cut") is None and cache.get("other") is None and cache.get("none") is None
 
 
 @pytest.mark.parametrize("runs", [False, True])
