@@ -13,6 +13,7 @@ from parts done once per build:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import math
@@ -167,6 +168,7 @@ class ShareCards:
         atomic_write(self.store / name, self.jpeg(title))  # whole or not at all: a kept file is trusted
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a preview names every card again after each new title
 def card_name(site_name: str, title: str, folder: str) -> tuple[str, str]:
     """(site path, file name in the store) of the headline's card, whether made or not."""
     digest = hashlib.sha256(f"{SETTINGS}\0{site_name}\0{title}".encode()).hexdigest()[:16]

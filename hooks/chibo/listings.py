@@ -59,14 +59,15 @@ def page_url(base: str, number: int) -> str:
 
 def pager_window(current: int, total: int, url_of, width: int = 2) -> list[PageLink]:
     """First, last and `width` pages either side of the current one, gaps as None."""
-    shown = sorted({1, total, *range(max(1, current - width), min(total, current + width) + 1)})
-    links: list[PageLink] = []
-    previous = 0
-    for number in shown:
-        if number - previous > 1:
-            links.append(PageLink(None))
-        links.append(PageLink(number, url_of(number)))
-        previous = number
+    low, high = max(1, current - width), min(total, current + width)
+    links = [PageLink(1, url_of(1))] if low > 1 else []
+    if low > 2:
+        links.append(PageLink(None))
+    links += [PageLink(number, url_of(number)) for number in range(low, high + 1)]
+    if high < total - 1:
+        links.append(PageLink(None))
+    if high < total:
+        links.append(PageLink(total, url_of(total)))
     return links
 
 

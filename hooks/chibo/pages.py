@@ -158,8 +158,7 @@ def listing_key(listing: Listing, card_keys: Mapping[str, str], site: SiteFacts)
         listing.title,
         listing.kind,
         listing.number,
-        listing.total,
-        listing.pages,
+        listing.total,  # with the address and number, these decide the pager (`listing.pages`)
         listing.prev_url,
         listing.next_url,
         listing.feed_url,

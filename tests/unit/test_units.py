@@ -101,6 +101,11 @@ def test_pager_window() -> None:
     numbers = [link.number for link in pager_window(6, 20, str)]
     assert numbers == [1, None, 4, 5, 6, 7, 8, None, 20]
     assert [link.number for link in pager_window(1, 1, str)] == [1]
+    assert [link.number for link in pager_window(3, 20, str)] == [1, 2, 3, 4, 5, None, 20]
+    assert [link.number for link in pager_window(4, 20, str)] == [1, 2, 3, 4, 5, 6, None, 20]
+    assert [link.number for link in pager_window(18, 20, str)] == [1, None, 16, 17, 18, 19, 20]
+    assert [link.number for link in pager_window(2, 3, str)] == [1, 2, 3]
+    assert [link.url for link in pager_window(2, 3, str)] == ["1", "2", "3"]
 
 
 def test_paginate_puts_every_item_on_one_page() -> None:
