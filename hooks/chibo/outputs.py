@@ -149,10 +149,14 @@ class PartsCache:
     saved. Each worker stores what it rendered in one transaction; the parent then drops what
     this build did not use."""
 
+    FLUSH_BYTES = 8 << 20  # parts held before they are written: a cold build renders 89 MB of them
+
     def __init__(self, folder: Path) -> None:
         self.path = folder / "pages.sqlite"
         self._db: sqlite3.Connection | None = None
         self._pid = 0
+        self._held: dict[str, bytes] = {}
+        self._held_bytes = 0
 
     def _connect(self) -> sqlite3.Connection | None:
         if self._db is None or self._pid != os.getpid():  # a forked worker opens its own
@@ -198,15 +202,23 @@ class PartsCache:
             at = end
         return parts
 
-    def add(self, new: dict[str, bytes]) -> None:
-        """Store parts rendered by this process (a worker: one transaction at the end of its share;
-        SQLite lets the workers take turns)."""
+    def put(self, key: str, parts: dict[str, str]) -> None:
+        """Keep parts this process rendered; they are written by 8 MB (`flush`)."""
+        data = self.pack(parts)
+        self._held[key] = data
+        self._held_bytes += len(data)
+        if self._held_bytes >= self.FLUSH_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the parts held, in one transaction (SQLite lets the workers take turns)."""
+        held, self._held, self._held_bytes = self._held, {}, 0
         db = self._connect()
-        if db is None or not new:
+        if db is None or not held:
             return
         try:
             with db:
-                db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", list(new.items()))
+                db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", list(held.items()))
         except sqlite3.Error:
             pass
 

@@ -84,7 +84,6 @@ def _shell_id(shell: Shell) -> str:
 def write_articles(job: Job, paths: list[str]) -> Report:
     """Every article of `paths` (one worker's share)."""
     report = Report()
-    new: dict[str, bytes] = {}
     output = job.output
     before, output.done = output.done, report.done
     published = job.plan.catalog.published
@@ -113,7 +112,7 @@ def write_articles(job: Job, paths: list[str]) -> Report:
             )
             notes = located(raw.decode("utf-8-sig", "replace"), list(body.removed)) if body.removed else []
             parts["removed"] = "\n".join(f"{line}\t{message}" for line, message in notes)
-            new[key] = PartsCache.pack(parts)
+            job.parts.put(key, parts)
             report.rendered += 1
         if parts["unresolved"]:
             report.unresolved[src_path] = tuple(parts["unresolved"].split("\n"))
@@ -123,7 +122,7 @@ def write_articles(job: Job, paths: list[str]) -> Report:
             )
         output.write(article.dest_path, shell.fill(parts), page_key)
     output.done = before
-    job.parts.add(new)
+    job.parts.flush()
     return report
 
 
@@ -136,7 +135,6 @@ def write_listings(
     """The listing pages of `urls` that MkDocs does not render: of the plan's `listings` by
     default (keyed by `listing_key`), or of others with their own key (the library's registry)."""
     report = Report()
-    new: dict[str, bytes] = {}
     output = job.output
     listings = job.plan.listings if listings is None else listings
     key_of = key_of or (lambda listing: listing_key(listing, job.card_keys, job.site))
@@ -163,11 +161,11 @@ def write_listings(
             context = dict(base, page=PageStub(url, escape(title), "", canonical))
             parts = listing_slots(listing, context, job.site.site_url, job.templates.render)
             parts.update(title=escape(title), description="", canonical=canonical)
-            new[key] = PartsCache.pack(parts)
+            job.parts.put(key, parts)
             report.rendered += 1
         output.write(path, shell.fill(parts), page_key)
     output.done = before
-    job.parts.add(new)
+    job.parts.flush()
     return report
 
 
@@ -255,7 +253,6 @@ def write_library(job: Job, workers: int) -> Report:
 
 def _write_documents(job: Job, paths: list[str]) -> Report:
     report = Report()
-    new: dict[str, bytes] = {}
     output, library = job.output, job.plan.library
     assert library is not None  # write_library's caller checked
     before, output.done = output.done, report.done
@@ -278,13 +275,13 @@ def _write_documents(job: Job, paths: list[str]) -> Report:
                     text = f.read().decode("utf-8-sig")
                 body = job.bodies.convert(src_path, document.url, markdown_body(text), False)
             parts = document_parts(base, document, library, body, job.site, job.templates.render)
-            new[key] = PartsCache.pack(parts)
+            job.parts.put(key, parts)
             report.rendered += 1
         if parts["unresolved"]:
             report.unresolved[src_path] = tuple(parts["unresolved"].split("\n"))
         output.write(document.dest_path, shell.fill(parts), page_key)
     output.done = before
-    job.parts.add(new)
+    job.parts.flush()
     return report
 
 

@@ -318,11 +318,23 @@ def test_kept_results_of_another_version_of_the_code_are_made_again(tmp_path, mo
     assert cache.load_kept(tmp_path / "kept.pickle", "v1") == {}
 
 
-def test_parts_are_kept_whole_and_a_damaged_row_is_not_used(tmp_path) -> None:
+def test_parts_are_kept_whole_and_a_damaged_row_is_not_used(tmp_path, monkeypatch) -> None:
+    import sqlite3
+
     parts = {"head": "<meta>\n12\n", "content": "Đảng bộ\n\n3\nx" * 50, "toc": "", "unresolved": "a.md\nb.md"}
+    monkeypatch.setattr(PartsCache, "FLUSH_BYTES", 2 * len(PartsCache.pack(parts)))
     cache = PartsCache(tmp_path)
-    cache.add({"k": PartsCache.pack(parts), "cut": PartsCache.pack(parts)[:-7], "other": b"x\x9c\xff"})
-    assert cache.get("k") == parts
+    cache.put("k", parts)
+    assert cache.get("k") is None  # held
+    cache.put("k2", parts)  # over the limit: written
+    assert cache.get("k") == parts == cache.get("k2")
+    cache.put("k3", parts)
+    cache.flush()
+    assert cache.get("k3") == parts
+    with sqlite3.connect(tmp_path / "pages.sqlite") as db:
+        db.executemany(
+            "INSERT INTO pages VALUES (?, ?)", [("cut", PartsCache.pack(parts)[:-7]), ("other", b"x\x9c\xff")]
+        )
     assert cache.get("cut") is None and cache.get("other") is None and cache.get("none") is None
 
 
