@@ -146,8 +146,8 @@ class PartsCache:
     """Pages' own parts by fingerprint, in one SQLite file (`.cache/chibo/pages.sqlite`). They
     are stored as they are, each text after its name and length: JSON and zlib cost a cold
     build of 4,000 articles a second of CPU, and the workflow's cache is compressed whole when
-    saved. Each worker stores what it rendered in one transaction; the parent then drops what
-    this build did not use."""
+    saved. Each worker writes what it rendered in a transaction per 8 MB (`put`, `flush`); the
+    parent then drops what this build did not use."""
 
     FLUSH_BYTES = 8 << 20  # parts held before they are written: a cold build renders 89 MB of them
 
